@@ -1,0 +1,10 @@
+package io.distributex.core;
+
+/** The backend was closed while the call waited or before it started. */
+public class BackendClosedException extends DistributexException {
+  private static final long serialVersionUID = 1L;
+
+  public BackendClosedException() {
+    super("server shutting down");
+  }
+}

@@ -1,0 +1,10 @@
+package io.distributex.core;
+
+/** The backend's store cannot be reached; nothing was granted. */
+public class BackendUnavailableException extends DistributexException {
+  private static final long serialVersionUID = 1L;
+
+  public BackendUnavailableException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

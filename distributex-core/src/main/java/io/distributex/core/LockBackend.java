@@ -1,0 +1,81 @@
+package io.distributex.core;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The store of every pool's holders and queue: the one seam each backend implements.
+ *
+ * <p>Guarantees, for every implementation: a pool never has more holders than its
+ * {@code maxlocks}; a host holds at most one slot and has at most one place in a pool's queue;
+ * a freed slot goes at once to the longest-waiting host, and {@link #tryAcquire} never overtakes
+ * a queued one; a hold ends by itself when its period runs out, handing the slot on at that
+ * moment; every grant carries a token strictly larger than every earlier token of its pool.
+ *
+ * <p>Calls for an unknown pool throw {@link IllegalArgumentException}; {@link #pools()} lists the
+ * known ones. A store that cannot be reached throws {@link BackendUnavailableException} and
+ * grants nothing.
+ */
+public interface LockBackend extends AutoCloseable {
+
+  /** The pools this backend serves, by name. */
+  Map<String, Pool> pools();
+
+  /**
+   * Takes a slot now if one is free and nobody waits, or renews the hold {@code host} already
+   * has (keeping its token). Never waits.
+   *
+   * @param lease how long to hold; empty for the pool's {@code expire}
+   * @return the grant, or empty when the pool is busy
+   */
+  Optional<Grant> tryAcquire(String pool, String host, Optional<Duration> lease);
+
+  /**
+   * Queues {@code host} for a slot, first in, first out. The future completes with the grant
+   * once a slot is the host's (at once when one is free or the host already holds), or with
+   * empty when {@code timeout} runs out, when a later acquire by the same host takes over its
+   * place, or when the host releases while queued. Cancelling the future leaves the queue; a
+   * grant that races with the cancellation is released again. No thread is held while waiting.
+   *
+   * @param lease how long to hold once granted; empty for the pool's {@code expire}
+   * @param timeout how long to wait at most; empty to wait as long as it takes
+   * @throws TooManyWaitersException when the host would have to queue and the backend already
+   *     holds its limit of waiters
+   */
+  CompletableFuture<Optional<Grant>> acquire(
+      String pool, String host, Optional<Duration> lease, Optional<Duration> timeout);
+
+  /**
+   * Gives back {@code host}'s slot, or its place in the queue. With a token, acts only if the
+   * host's current grant carries that token. Idempotent.
+   */
+  Release release(String pool, String host, OptionalLong token);
+
+  /**
+   * Restarts the hold period of {@code host}'s grant (with the period it was granted for),
+   * keeping its token. With a token, acts only if the current grant carries it.
+   *
+   * @return the renewed grant, or empty when the host holds nothing (or under another token)
+   */
+  Optional<Grant> renew(String pool, String host, OptionalLong token);
+
+  /** Whether {@code token} is the token of a current grant of {@code pool}. */
+  boolean isCurrent(String pool, long token);
+
+  /** Every pool's holders and queue, in the order of {@link #pools()}. */
+  List<PoolSnapshot> snapshot();
+
+  /** Throws {@link BackendUnavailableException} when the store cannot be reached now. */
+  void checkHealth();
+
+  /**
+   * Stops the backend: every pending {@link #acquire} fails with {@link BackendClosedException}
+   * and expiry stops. What the store holds is left to it.
+   */
+  @Override
+  void close();
+}

@@ -1,0 +1,15 @@
+package io.distributex.core;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One place in an {@link InMemoryPool}'s queue: the future to complete when the slot comes, the
+ * lease asked for, when the host joined, and its timeout task.
+ */
+record QueuedAcquire(
+    CompletableFuture<Optional<Grant>> future,
+    Optional<Duration> lease,
+    long since,
+    TimeSource.Cancellable timeout) {}

@@ -1,0 +1,29 @@
+package io.distributex.core;
+
+/**
+ * Where a backend reads the time and schedules its deadlines (expiry, wait timeouts). Injected so
+ * that tests move time by hand instead of sleeping.
+ */
+public interface TimeSource {
+
+  /** The wall-clock time in epoch milliseconds. */
+  long currentTimeMillis();
+
+  /**
+   * Runs {@code task} once, {@code delayMillis} from now, on a thread of the time source.
+   *
+   * @return a handle whose {@link Cancellable#cancel()} stops the task if it has not started
+   */
+  Cancellable schedule(Runnable task, long delayMillis);
+
+  /** A scheduled task that can still be called off. */
+  @FunctionalInterface
+  interface Cancellable {
+    void cancel();
+  }
+
+  /** The system clock with one daemon scheduler thread. */
+  static TimeSource system() {
+    return SystemTimeSource.INSTANCE;
+  }
+}

@@ -1,0 +1,29 @@
+package io.distributex.core;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The number of queued acquires a backend holds across all its pools, and its bound. */
+final class WaiterLimit {
+  private final int max;
+  private final AtomicInteger held = new AtomicInteger();
+
+  WaiterLimit(int max) {
+    this.max = max;
+  }
+
+  /** Counts one more waiter, or throws {@link TooManyWaitersException} when full. */
+  void reserve() {
+    if (held.incrementAndGet() > max) {
+      held.decrementAndGet();
+      throw new TooManyWaitersException(max);
+    }
+  }
+
+  void free() {
+    held.decrementAndGet();
+  }
+
+  int held() {
+    return held.get();
+  }
+}
