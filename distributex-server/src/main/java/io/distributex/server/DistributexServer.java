@@ -1,0 +1,224 @@
+package io.distributex.server;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkState;
+
+import com.sun.net.httpserver.HttpServer;
+import io.distributex.core.InMemoryBackend;
+import io.distributex.core.LockBackend;
+import io.distributex.core.config.BackendKind;
+import io.distributex.core.config.DistributexConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The Distributex HTTP lock server, embeddable in any JVM:
+ *
+ * <pre>{@code
+ * try (DistributexServer server =
+ *     DistributexServer.builder().config(ConfigLoader.load(path)).port(0).start()) {
+ *   URI base = server.uri();   // http://127.0.0.1:PORT/
+ *   ...
+ * }
+ * }</pre>
+ *
+ * <p>Built on {@code com.sun.net.httpserver}. Waiting requests hold no thread. Loading this class
+ * sets {@code sun.net.httpserver.nodelay=true} unless already set, since JDK 17's server
+ * otherwise delays small answers by up to 40 ms (Nagle); the JDK reads the property once, when
+ * the first {@code HttpServer} of the JVM is created, so an application that creates its own
+ * HttpServer before this class loads must set it itself.
+ */
+public final class DistributexServer implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(DistributexServer.class.getName());
+
+  static {
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
+  private final HttpServer http;
+  private final ExecutorService executor;
+  private final LockHandler handler;
+  private final LockBackend backend;
+  private final boolean ownsBackend;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private DistributexServer(Builder builder) throws IOException {
+    this.ownsBackend = builder.backend == null;
+    this.backend = ownsBackend ? backendFor(builder.config) : builder.backend;
+    this.executor = newExecutor(builder.threads);
+    this.handler = new LockHandler(backend, executor);
+    try {
+      http = HttpServer.create(new InetSocketAddress(builder.bind(), builder.port()), 1024);
+    } catch (IOException | RuntimeException cannotListen) {
+      executor.shutdownNow();
+      if (ownsBackend) {
+        backend.close();
+      }
+      throw cannotListen;
+    }
+    http.setExecutor(executor);
+    http.createContext("/", handler);
+    http.start();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The address the server listens on, with the port it got (useful after port 0). */
+  public InetSocketAddress address() {
+    return http.getAddress();
+  }
+
+  /** Where to reach the server: {@code http://HOST:PORT/}, loopback when it listens everywhere. */
+  public URI uri() {
+    InetSocketAddress address = address();
+    String host = address.getAddress().isAnyLocalAddress() ? "127.0.0.1" : address.getHostString();
+    if (host.contains(":")) {
+      host = "[" + host + "]";
+    }
+    return URI.create("http://" + host + ":" + address.getPort() + "/");
+  }
+
+  /** The backend this server serves. */
+  public LockBackend backend() {
+    return backend;
+  }
+
+  /**
+   * Stops the server: new calls are refused, every waiter is answered {@code 503 ERROR: server
+   * shutting down} and leaves its queue, answers in flight get up to two seconds, then the
+   * listener closes. A backend the server made from its configuration is closed too.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      handler.shutDown(Duration.ofSeconds(2));
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    // Not a delay: JDK 17 waits all of it when no exchange is in flight (fixed in JDK 21).
+    http.stop(0);
+    executor.shutdownNow();
+    if (ownsBackend) {
+      backend.close();
+    }
+    LOG.log(Level.INFO, "distributex stopped");
+  }
+
+  private static LockBackend backendFor(DistributexConfig config) {
+    // Serving without the protection the operator asked for would be worse than not serving.
+    checkState(config.auth().isEmpty(), "auth is not available in this build yet");
+    checkState(config.tls().isEmpty(), "tls is not available in this build yet");
+    checkState(
+        config.backend() == BackendKind.INMEMORY,
+        "backend '%s' is not available in this build",
+        config.backend().name().toLowerCase(java.util.Locale.ROOT));
+    return InMemoryBackend.builder().pools(config.pools()).maxWaiters(config.maxWaiters()).build();
+  }
+
+  private static ExecutorService newExecutor(int threads) {
+    AtomicInteger count = new AtomicInteger();
+    ThreadPoolExecutor executor =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            task -> {
+              Thread thread = new Thread(task, "distributex-http-" + count.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
+    executor.allowCoreThreadTimeOut(true);
+    return executor;
+  }
+
+  /**
+   * How to start a server: from a configuration (port, bind address, waiter limit, backend and
+   * pools), optionally overriding the port and address, or around a backend of your own.
+   */
+  public static final class Builder {
+    private DistributexConfig config = DistributexConfig.defaults();
+    private LockBackend backend;
+    private Integer port;
+    private String bind;
+    private int threads = 16;
+
+    private Builder() {}
+
+    /** Port, address, waiter limit, backend and pools; the built-in default when not called. */
+    public Builder config(DistributexConfig config) {
+      this.config = config;
+      return this;
+    }
+
+    /**
+     * Serves {@code backend} instead of one made from the configuration; the server does not
+     * close it. Its pools and waiter limit are then the backend's.
+     */
+    public Builder backend(LockBackend backend) {
+      this.backend = backend;
+      return this;
+    }
+
+    /** The port, overriding the configuration's; 0 picks a free one. */
+    public Builder port(int port) {
+      checkArgument(port >= 0 && port <= 65535, "port must be 0 to 65535, got %s", port);
+      this.port = port;
+      return this;
+    }
+
+    /** The address to listen on, overriding the configuration's. */
+    public Builder bind(String bind) {
+      this.bind = bind;
+      return this;
+    }
+
+    /** Threads that parse requests and write answers (not one per waiter); 16 by default. */
+    public Builder threads(int threads) {
+      checkArgument(threads >= 1, "threads must be at least 1, got %s", threads);
+      this.threads = threads;
+      return this;
+    }
+
+    /**
+     * Starts listening.
+     *
+     * @throws UncheckedIOException when the address cannot be bound (in use, not local)
+     */
+    public DistributexServer start() {
+      try {
+        return new DistributexServer(this);
+      } catch (IOException cannotListen) {
+        throw new UncheckedIOException(
+            "cannot listen on " + bind() + ":" + port() + ": " + cannotListen.getMessage(),
+            cannotListen);
+      }
+    }
+
+    private int port() {
+      return port != null ? port : config.port();
+    }
+
+    private String bind() {
+      return bind != null ? bind : config.bind();
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package io.distributex.server;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.distributex.core.Grant;
+import io.distributex.core.Pool;
+import io.distributex.core.PoolSnapshot;
+import io.distributex.core.Waiter;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+/** The {@code /status} document of PROTOCOL.md 1.4: every pool, its settings, holders, waiters. */
+final class StatusJson {
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private StatusJson() {}
+
+  static byte[] render(List<PoolSnapshot> pools) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    try (JsonGenerator json = JSON.createGenerator(out)) {
+      json.writeStartObject();
+      json.writeArrayFieldStart("pools");
+      for (PoolSnapshot snapshot : pools) {
+        writePool(json, snapshot);
+      }
+      json.writeEndArray();
+      json.writeEndObject();
+    } catch (IOException impossible) {
+      throw new UncheckedIOException(impossible);
+    }
+    return out.toByteArray();
+  }
+
+  private static void writePool(JsonGenerator json, PoolSnapshot snapshot) throws IOException {
+    Pool pool = snapshot.pool();
+    json.writeStartObject();
+    json.writeStringField("name", pool.name());
+    json.writeNumberField("maxlocks", pool.maxlocks());
+    json.writeNumberField("expire", pool.expire().toSeconds());
+    json.writeBooleanField("strict", pool.strict());
+    json.writeArrayFieldStart("servers");
+    for (String host : pool.servers()) {
+      json.writeString(host);
+    }
+    json.writeEndArray();
+    json.writeArrayFieldStart("holders");
+    for (Grant grant : snapshot.holders()) {
+      json.writeStartObject();
+      json.writeStringField("host", grant.host());
+      json.writeNumberField("token", grant.token());
+      json.writeNumberField("acquired", grant.acquired().toEpochMilli());
+      json.writeFieldName("expires");
+      if (grant.expires().isPresent()) {
+        json.writeNumber(grant.expires().get().toEpochMilli());
+      } else {
+        json.writeNull();
+      }
+      json.writeEndObject();
+    }
+    json.writeEndArray();
+    json.writeArrayFieldStart("waiters");
+    for (Waiter waiter : snapshot.waiters()) {
+      json.writeStartObject();
+      json.writeStringField("host", waiter.host());
+      json.writeNumberField("since", waiter.since().toEpochMilli());
+      json.writeEndObject();
+    }
+    json.writeEndArray();
+    json.writeEndObject();
+  }
+}
