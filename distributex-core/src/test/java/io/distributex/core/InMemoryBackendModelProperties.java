@@ -1,0 +1,11 @@
+package io.distributex.core;
+
+import java.util.List;
+
+/** {@link InMemoryBackend} against the reference model. */
+class InMemoryBackendModelProperties extends LockBackendModelProperties {
+  @Override
+  protected LockBackend newBackend(List<Pool> pools, TimeSource time) {
+    return InMemoryBackend.builder().pools(pools).timeSource(time).build();
+  }
+}
