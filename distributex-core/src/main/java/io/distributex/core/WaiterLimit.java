@@ -13,7 +13,12 @@ final class WaiterLimit {
 
   /** Counts one more waiter, or throws {@link TooManyWaitersException} when full. */
   void reserve() {
-    if (held.incrementAndGet() > max) {
+    reserve(false);
+  }
+
+  /** Counts one more waiter; when full, throws unless {@code evenIfFull}. */
+  void reserve(boolean evenIfFull) {
+    if (held.incrementAndGet() > max && !evenIfFull) {
       held.decrementAndGet();
       throw new TooManyWaitersException(max);
     }

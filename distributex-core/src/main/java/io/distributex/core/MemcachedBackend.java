@@ -1,0 +1,184 @@
+package io.distributex.core;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import com.google.common.collect.ImmutableMap;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The backend that keeps every pool in memcached, so that any number of Distributex servers
+ * sharing it behave as one: one value per pool holds its holders, its FIFO queue (of all servers)
+ * and its last token, and every change is a compare-and-set on it, so two servers can never both
+ * grant the last slot. Waiters on this server are answered at once when this server frees a slot,
+ * and within one poll interval (10 ms by default) when another server does.
+ *
+ * <p>What memcached does not give: it neither replicates nor persists. When it restarts or evicts
+ * a pool's value, the holds and queue in it are gone (holders learn it when their renewal is
+ * refused; this server's waiters queue again); tokens then restart from the clock, still above
+ * every earlier token unless the servers' clocks differ by more than the time since the last grant.
+ * Run memcached with {@code -M} so it never evicts.
+ */
+public final class MemcachedBackend implements LockBackend {
+  /** Memcached's default largest value is 1 MiB; a queue that would not fit is refused. */
+  static final int MAX_VALUE_BYTES = 900 * 1024;
+
+  private final MemcachedStore store;
+  private final Map<String, Pool> pools;
+  private final Map<String, MemcachedPool> states;
+
+  private MemcachedBackend(Builder builder) {
+    this.store = new MemcachedStore(builder.servers, builder.operationTimeout.toMillis());
+    String server = HexFormat.of().formatHex(new SecureRandom().generateSeed(6));
+    WaiterLimit waiterLimit = new WaiterLimit(builder.maxWaiters);
+    ImmutableMap.Builder<String, Pool> pools = ImmutableMap.builder();
+    ImmutableMap.Builder<String, MemcachedPool> states = ImmutableMap.builder();
+    for (Pool pool : builder.pools) {
+      pools.put(pool.name(), pool);
+      states.put(
+          pool.name(),
+          new MemcachedPool(pool, store, builder.time, server, waiterLimit, builder.timing));
+    }
+    this.pools = pools.buildOrThrow();
+    this.states = states.buildOrThrow();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public Map<String, Pool> pools() {
+    return pools;
+  }
+
+  @Override
+  public Optional<Grant> tryAcquire(String pool, String host, Optional<Duration> lease) {
+    return state(pool).tryAcquire(Names.check("host", host), lease);
+  }
+
+  @Override
+  public CompletableFuture<Optional<Grant>> acquire(
+      String pool, String host, Optional<Duration> lease, Optional<Duration> timeout) {
+    return state(pool).acquire(Names.check("host", host), lease, timeout);
+  }
+
+  @Override
+  public Release release(String pool, String host, OptionalLong token) {
+    return state(pool).release(host, token);
+  }
+
+  @Override
+  public Optional<Grant> renew(String pool, String host, OptionalLong token) {
+    return state(pool).renew(host, token);
+  }
+
+  @Override
+  public boolean isCurrent(String pool, long token) {
+    return state(pool).isCurrent(token);
+  }
+
+  @Override
+  public List<PoolSnapshot> snapshot() {
+    return states.values().stream().map(MemcachedPool::snapshot).toList();
+  }
+
+  @Override
+  public void checkHealth() {
+    store.ping();
+  }
+
+  @Override
+  public void close() {
+    states.values().forEach(MemcachedPool::close);
+    store.close();
+  }
+
+  private MemcachedPool state(String pool) {
+    MemcachedPool state = states.get(pool);
+    checkArgument(state != null, "unknown pool '%s'", pool);
+    return state;
+  }
+
+  /**
+   * How often this server looks at memcached and how long others wait for it.
+   *
+   * @param pollMs how often a server with waiters reads its pools, for grants made elsewhere
+   * @param staleAfterMs how long a queue place lasts unless its server renews it (a server renews
+   *     its places after half of it), so the places of a dead server are dropped
+   * @param confirmWithinMs how long a grant to another server's waiter waits for that server to
+   *     take delivery before the slot is taken back
+   */
+  record Timing(long pollMs, long staleAfterMs, long confirmWithinMs) {
+    static final Timing DEFAULT = new Timing(10, 10_000, 5_000);
+  }
+
+  /** Settings of a {@link MemcachedBackend}: the memcached servers and the pools are required. */
+  public static final class Builder {
+    private List<InetSocketAddress> servers = List.of();
+    private List<Pool> pools = List.of();
+    private TimeSource time = TimeSource.system();
+    private int maxWaiters = Integer.MAX_VALUE;
+    private Duration operationTimeout = Duration.ofSeconds(1);
+    private Timing timing = Timing.DEFAULT;
+
+    private Builder() {}
+
+    /** The memcached servers; several are used by consistent hashing (each pool on one). */
+    public Builder servers(List<InetSocketAddress> servers) {
+      this.servers = List.copyOf(servers);
+      return this;
+    }
+
+    /** The pools to serve: the same list on every server that shares the memcached. */
+    public Builder pools(List<Pool> pools) {
+      this.pools = List.copyOf(pools);
+      return this;
+    }
+
+    /** The clock and scheduler; the system's by default. */
+    public Builder timeSource(TimeSource time) {
+      this.time = time;
+      return this;
+    }
+
+    /** How many acquires may wait on this server at once over all pools; unbounded by default. */
+    public Builder maxWaiters(int maxWaiters) {
+      checkArgument(maxWaiters >= 1, "maxWaiters must be at least 1, got %s", maxWaiters);
+      this.maxWaiters = maxWaiters;
+      return this;
+    }
+
+    /** How long one memcached operation may take before the call fails; 1 s by default. */
+    public Builder operationTimeout(Duration timeout) {
+      checkArgument(!timeout.isNegative() && !timeout.isZero(), "timeout must be positive");
+      this.operationTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * How often a server with waiters polls (default 10 ms), and how long a dead server's queue
+     * places (default 10 s) and undelivered grants (default 5 s) last.
+     */
+    public Builder timing(Duration poll, Duration staleAfter, Duration confirmWithin) {
+      checkArgument(poll.toMillis() >= 1, "poll must be at least 1 ms");
+      checkArgument(staleAfter.compareTo(poll.multipliedBy(4)) >= 0, "staleAfter must be at least 4 polls");
+      checkArgument(confirmWithin.compareTo(poll.multipliedBy(4)) >= 0, "confirmWithin must be at least 4 polls");
+      this.timing = new Timing(poll.toMillis(), staleAfter.toMillis(), confirmWithin.toMillis());
+      return this;
+    }
+
+    public MemcachedBackend build() {
+      checkArgument(!servers.isEmpty(), "at least one memcached server is required");
+      checkArgument(!pools.isEmpty(), "at least one pool is required");
+      return new MemcachedBackend(this);
+    }
+  }
+}

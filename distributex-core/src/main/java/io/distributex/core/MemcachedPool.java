@@ -1,0 +1,470 @@
+package io.distributex.core;
+
+import io.distributex.core.MemcachedStore.Proposal;
+import io.distributex.core.MemcachedStore.Written;
+import io.distributex.core.SharedPool.Holder;
+import io.distributex.core.SharedPool.Queued;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+
+/**
+ * One pool of {@link MemcachedBackend} as this server sees it: the shared state lives in
+ * memcached; this object holds only this server's waiting requests and its timers.
+ *
+ * <p>How a wait ends: every committed change and every poll is followed by {@link #settle},
+ * which compares the stored state with the local waits. A wait whose id appears among the
+ * holders, delivered, is answered yes; one that appears nowhere, in the same epoch, was taken
+ * over, released or timed out, and is answered no. A grant made by another server to one of our
+ * waits is confirmed by our next write (every write confirms our grants and renews our places),
+ * and the poll makes sure that write comes within one poll interval.
+ */
+final class MemcachedPool {
+  private final Pool pool;
+  private final String key;
+  private final MemcachedStore store;
+  private final TimeSource time;
+  private final String server;
+  private final WaiterLimit waiterLimit;
+  private final MemcachedBackend.Timing timing;
+  private final Map<Long, LocalWait> waits = new LinkedHashMap<>();
+  private TimeSource.Cancellable poll;
+  private TimeSource.Cancellable deadlineTimer;
+  private long deadlineAt = Long.MAX_VALUE;
+  private long unreachableSince;
+  private boolean closed;
+
+  MemcachedPool(
+      Pool pool,
+      MemcachedStore store,
+      TimeSource time,
+      String server,
+      WaiterLimit waiterLimit,
+      MemcachedBackend.Timing timing) {
+    this.pool = pool;
+    this.key = MemcachedStore.key(pool.name());
+    this.store = store;
+    this.time = time;
+    this.server = server;
+    this.waiterLimit = waiterLimit;
+    this.timing = timing;
+  }
+
+  Optional<Grant> tryAcquire(String host, Optional<Duration> lease) {
+    return change(edit -> edit.tryAcquire(host, lease)).map(this::grant);
+  }
+
+  CompletableFuture<Optional<Grant>> acquire(
+      String host, Optional<Duration> lease, Optional<Duration> timeout) {
+    long waitId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+    PendingAcquire future = new PendingAcquire(pending -> cancel(waitId));
+    long giveUpAt =
+        timeout.map(limit -> time.currentTimeMillis() + limit.toMillis()).orElse(Long.MAX_VALUE);
+    LocalWait wait = new LocalWait(waitId, host, lease, giveUpAt, future);
+    register(wait);
+    Optional<Holder> now;
+    try {
+      now =
+          change(
+              edit -> {
+                Optional<Holder> granted = edit.tryAcquire(host, lease);
+                if (granted.isEmpty() && timeout.filter(Duration::isZero).isEmpty()) {
+                  reserve(wait);
+                  edit.enqueue(
+                      host, waitId, lease, time.currentTimeMillis() + timing.staleAfterMs(), giveUpAt);
+                  checkSize(edit);
+                }
+                return granted;
+              },
+              written -> wait.enqueuedIn(written));
+    } catch (RuntimeException failed) {
+      unregister(waitId);
+      throw failed;
+    }
+    if (now.isPresent() || timeout.filter(Duration::isZero).isPresent()) {
+      unregister(waitId);
+      return CompletableFuture.completedFuture(now.map(this::grant));
+    }
+    timeout.ifPresent(limit -> wait.timeout = time.schedule(this::timeOut, limit.toMillis()));
+    return future;
+  }
+
+  Release release(String host, OptionalLong token) {
+    return change(edit -> edit.release(host, token));
+  }
+
+  Optional<Grant> renew(String host, OptionalLong token) {
+    return change(edit -> edit.renew(host, token)).map(this::grant);
+  }
+
+  boolean isCurrent(long token) {
+    return current(store.read(key)).holders().stream().anyMatch(holder -> holder.token() == token);
+  }
+
+  PoolSnapshot snapshot() {
+    SharedPool state = current(store.read(key));
+    return new PoolSnapshot(
+        pool,
+        state.holders().stream().map(this::grant).toList(),
+        state.queue().stream()
+            .map(queued -> new Waiter(queued.host(), Instant.ofEpochMilli(queued.since())))
+            .toList());
+  }
+
+  void close() {
+    List<LocalWait> failed;
+    synchronized (this) {
+      closed = true;
+      cancelTimers();
+      failed = new ArrayList<>(waits.values());
+      failed.forEach(wait -> unregister(wait.id));
+    }
+    failed.forEach(wait -> wait.future.completeExceptionally(new BackendClosedException()));
+  }
+
+  /** The stored state without what is already past its deadline (for reading, not writing). */
+  private SharedPool current(SharedPool state) {
+    long now = time.currentTimeMillis();
+    return new SharedPool(
+        state.epoch(),
+        state.version(),
+        state.lastToken(),
+        state.lastDeadline(),
+        state.holders().stream()
+            .filter(h -> h.expiresAt() > now && (h.confirmBy() == 0 || h.confirmBy() > now))
+            .toList(),
+        state.queue().stream().filter(q -> q.staleAt() > now && q.giveUpAt() > now).toList());
+  }
+
+  /**
+   * Applies {@code operation} after the routine upkeep, writes it with compare-and-set, and
+   * settles the local waits against what was written.
+   */
+  private <T> T change(Function<SharedPoolChange, T> operation) {
+    return change(operation, written -> {});
+  }
+
+  private <T> T change(
+      Function<SharedPoolChange, T> operation, java.util.function.Consumer<SharedPool> onWritten) {
+    Written<T> written;
+    try {
+      written = store.update(key, state -> propose(state, operation));
+      reachable();
+    } catch (BackendUnavailableException unavailable) {
+      unreachable(unavailable);
+      throw unavailable;
+    }
+    onWritten.accept(written.state());
+    settle(written.state());
+    return written.result();
+  }
+
+  private <T> Proposal<T> propose(SharedPool state, Function<SharedPoolChange, T> operation) {
+    long now = time.currentTimeMillis();
+    SharedPoolChange edit = new SharedPoolChange(state, pool, now, server, timing.confirmWithinMs());
+    List<LocalWait> mine;
+    synchronized (this) {
+      mine = new ArrayList<>(waits.values());
+    }
+    Set<Long> ids = new java.util.HashSet<>();
+    for (LocalWait wait : mine) {
+      ids.add(wait.id);
+      if (wait.epoch != 0 && wait.epoch != state.epoch() && !contains(state, wait.id)) {
+        // Memcached lost the pool (restart, eviction): put our waiters back in line.
+        edit.enqueue(wait.host, wait.id, wait.lease, now + timing.staleAfterMs(), wait.giveUpAt);
+      }
+    }
+    edit.confirm(ids);
+    edit.refresh(ids, now + timing.staleAfterMs(), now + timing.staleAfterMs() / 2);
+    edit.maintain();
+    T result = operation.apply(edit);
+    return new Proposal<>(edit.result(), edit.changed(), result);
+  }
+
+  /** Answers the local waits that the stored state has decided, and arms the timers. */
+  private void settle(SharedPool state) {
+    Map<Long, Holder> granted = new HashMap<>();
+    for (Holder holder : state.holders()) {
+      if (holder.waitId() != 0) {
+        granted.put(holder.waitId(), holder);
+      }
+    }
+    Set<Long> queued = new java.util.HashSet<>();
+    state.queue().forEach(entry -> queued.add(entry.waitId()));
+    List<Map.Entry<LocalWait, Optional<Grant>>> decided = new ArrayList<>();
+    boolean unconfirmed = false;
+    synchronized (this) {
+      for (LocalWait wait : waits.values()) {
+        Holder holder = granted.get(wait.id);
+        if (wait.epoch != 0 && wait.epoch != state.epoch() && (holder != null || queued.contains(wait.id))) {
+          wait.enqueuedIn(state); // queued again after memcached lost the pool
+        }
+        if (holder != null && holder.confirmBy() == 0) {
+          decided.add(Map.entry(wait, Optional.of(grant(holder))));
+        } else if (holder != null) {
+          unconfirmed = true;
+        } else if (!queued.contains(wait.id) && wait.isSettledBy(state)) {
+          decided.add(Map.entry(wait, Optional.empty()));
+        }
+      }
+      armTimers(state, unconfirmed);
+    }
+    decided.forEach(answer -> finish(answer.getKey(), answer.getValue()));
+  }
+
+  private void armTimers(SharedPool state, boolean confirmNow) {
+    if (closed) {
+      return;
+    }
+    long next = Long.MAX_VALUE;
+    for (Holder holder : state.holders()) {
+      next = Math.min(next, holder.expiresAt());
+      if (holder.confirmBy() != 0) {
+        next = Math.min(next, holder.confirmBy());
+      }
+    }
+    for (Queued queued : state.queue()) {
+      next = Math.min(next, Math.min(queued.staleAt(), queued.giveUpAt()));
+    }
+    if (next < deadlineAt) {
+      if (deadlineTimer != null) {
+        deadlineTimer.cancel();
+      }
+      deadlineAt = next;
+      deadlineTimer = time.schedule(this::onDeadline, next - time.currentTimeMillis());
+    }
+    if (!waits.isEmpty() && poll == null) {
+      poll = time.schedule(this::onPoll, confirmNow ? 0 : timing.pollMs());
+    }
+  }
+
+  private void onDeadline() {
+    synchronized (this) {
+      deadlineTimer = null;
+      deadlineAt = Long.MAX_VALUE;
+      if (closed) {
+        return;
+      }
+    }
+    try {
+      change(edit -> null);
+    } catch (BackendUnavailableException unavailable) {
+      synchronized (this) {
+        if (!closed && deadlineTimer == null) {
+          deadlineAt = time.currentTimeMillis() + timing.pollMs() * 10;
+          deadlineTimer = time.schedule(this::onDeadline, timing.pollMs() * 10);
+        }
+      }
+    }
+  }
+
+  /** While this server has waiters: look for grants and releases made by other servers. */
+  private void onPoll() {
+    synchronized (this) {
+      poll = null;
+      if (closed || waits.isEmpty()) {
+        return;
+      }
+    }
+    try {
+      SharedPool state = store.read(key);
+      reachable();
+      if (propose(state, edit -> null).changed()) {
+        change(edit -> null);
+      } else {
+        settle(state);
+      }
+    } catch (BackendUnavailableException unavailable) {
+      unreachable(unavailable);
+    }
+    synchronized (this) {
+      if (!closed && !waits.isEmpty() && poll == null) {
+        poll = time.schedule(this::onPoll, timing.pollMs());
+      }
+    }
+  }
+
+  /** The wait's deadline is in the shared state; this only makes sure someone applies it now. */
+  private void timeOut() {
+    try {
+      change(edit -> null);
+    } catch (BackendUnavailableException unavailable) {
+      // The poll keeps trying; a wait cut off from memcached fails after the stale period.
+    }
+  }
+
+  /** PendingAcquire's cancel: true when the wait left the queue before any grant. */
+  private boolean cancel(long waitId) {
+    LocalWait wait = unregister(waitId);
+    if (wait == null) {
+      return false;
+    }
+    Optional<Holder> granted;
+    try {
+      granted = leave(wait);
+    } catch (BackendUnavailableException unavailable) {
+      return true; // Its place is no longer renewed and goes stale by itself.
+    }
+    if (granted.isEmpty()) {
+      return true;
+    }
+    complete(wait, granted.map(this::grant));
+    return false;
+  }
+
+  /** Takes the wait out of line, or, when it was granted meanwhile, confirms and returns that. */
+  private Optional<Holder> leave(LocalWait wait) {
+    return change(
+        edit -> {
+          if (edit.leave(wait.id)) {
+            return Optional.empty();
+          }
+          edit.confirm(Set.of(wait.id));
+          return edit.result().holders().stream().filter(h -> h.waitId() == wait.id).findFirst();
+        });
+  }
+
+  private synchronized void register(LocalWait wait) {
+    if (closed) {
+      throw new BackendClosedException();
+    }
+    waits.put(wait.id, wait);
+  }
+
+  /** Counts the wait against the limit once it is known to queue; a no-op the second time. */
+  private synchronized void reserve(LocalWait wait) {
+    if (!wait.reserved) {
+      // A host that waits here already takes over its own place: that costs no new waiter.
+      boolean takeover =
+          waits.values().stream().anyMatch(other -> other != wait && other.host.equals(wait.host));
+      waiterLimit.reserve(takeover);
+      wait.reserved = true;
+    }
+  }
+
+  private synchronized LocalWait unregister(long waitId) {
+    LocalWait wait = waits.remove(waitId);
+    if (wait != null) {
+      if (wait.reserved) {
+        waiterLimit.free();
+      }
+      if (wait.timeout != null) {
+        wait.timeout.cancel();
+      }
+    }
+    return wait;
+  }
+
+  /** Answers the wait unless another path took it out of the local waits first. */
+  private void finish(LocalWait wait, Optional<Grant> answer) {
+    if (unregister(wait.id) != null) {
+      complete(wait, answer);
+    }
+  }
+
+  private void complete(LocalWait wait, Optional<Grant> answer) {
+    if (!wait.future.complete(answer) && answer.isPresent()) {
+      // Completed from outside, not by cancel(): nobody takes this slot, pass it on.
+      release(wait.host, OptionalLong.of(answer.get().token()));
+    }
+  }
+
+  private void finish(LocalWait wait, RuntimeException failure) {
+    if (unregister(wait.id) != null) {
+      wait.future.completeExceptionally(failure);
+    }
+  }
+
+  private synchronized void reachable() {
+    unreachableSince = 0;
+  }
+
+  /** After a whole stale period without memcached, our waits have lost their places: fail them. */
+  private void unreachable(BackendUnavailableException failure) {
+    List<LocalWait> failed = List.of();
+    synchronized (this) {
+      long now = time.currentTimeMillis();
+      if (unreachableSince == 0) {
+        unreachableSince = now;
+      } else if (now - unreachableSince >= timing.staleAfterMs()) {
+        failed = new ArrayList<>(waits.values());
+      }
+    }
+    failed.forEach(wait -> finish(wait, failure));
+  }
+
+  private void checkSize(SharedPoolChange edit) {
+    if (edit.queueLength() > 1000 && edit.result().encode().length > MemcachedBackend.MAX_VALUE_BYTES) {
+      throw new TooManyWaitersException(edit.queueLength() - 1);
+    }
+  }
+
+  private static boolean contains(SharedPool state, long waitId) {
+    return state.queue().stream().anyMatch(q -> q.waitId() == waitId)
+        || state.holders().stream().anyMatch(h -> h.waitId() == waitId);
+  }
+
+  private Grant grant(Holder holder) {
+    return new Grant(
+        pool.name(),
+        holder.host(),
+        holder.token(),
+        Instant.ofEpochMilli(holder.acquired()),
+        holder.expiresAt() == Long.MAX_VALUE
+            ? Optional.empty()
+            : Optional.of(Instant.ofEpochMilli(holder.expiresAt())));
+  }
+
+  private void cancelTimers() {
+    if (poll != null) {
+      poll.cancel();
+      poll = null;
+    }
+    if (deadlineTimer != null) {
+      deadlineTimer.cancel();
+      deadlineTimer = null;
+    }
+  }
+
+  /** A request of this server waiting in the pool's queue. */
+  private static final class LocalWait {
+    final long id;
+    final String host;
+    final Optional<Duration> lease;
+    final long giveUpAt;
+    final PendingAcquire future;
+    /** The state its place was written in: epoch 0 until that write is known. */
+    volatile long epoch;
+    volatile long version;
+    volatile TimeSource.Cancellable timeout;
+    boolean reserved;
+
+    LocalWait(long id, String host, Optional<Duration> lease, long giveUpAt, PendingAcquire future) {
+      this.id = id;
+      this.host = host;
+      this.lease = lease;
+      this.giveUpAt = giveUpAt;
+      this.future = future;
+    }
+
+    void enqueuedIn(SharedPool state) {
+      version = state.version();
+      epoch = state.epoch();
+    }
+
+    /** Whether {@code state} is as new as the write of its place, so its absence means it ended. */
+    boolean isSettledBy(SharedPool state) {
+      return epoch != 0 && state.epoch() == epoch && state.version() >= version;
+    }
+  }
+}

@@ -1,0 +1,178 @@
+package io.distributex.core;
+
+import com.google.common.hash.Hashing;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
+import net.spy.memcached.CASResponse;
+import net.spy.memcached.CASValue;
+import net.spy.memcached.ConnectionFactoryBuilder;
+import net.spy.memcached.ConnectionFactoryBuilder.Locator;
+import net.spy.memcached.ConnectionFactoryBuilder.Protocol;
+import net.spy.memcached.DefaultHashAlgorithm;
+import net.spy.memcached.FailureMode;
+import net.spy.memcached.MemcachedClient;
+
+/**
+ * Pool states in memcached, read with {@code gets} and written with {@code cas} (or {@code add}
+ * when absent), so two servers can never both act on the same version. Every failure to reach
+ * memcached becomes a {@link BackendUnavailableException}.
+ *
+ * <p>Servers are chosen by consistent hashing (ketama) and a server that is down fails the call
+ * (after the operation timeout, {@link FailureMode#Retry}) rather than moving its keys elsewhere: a pool whose state moved to
+ * another node would start empty there and could grant its slots twice.
+ */
+final class MemcachedStore implements AutoCloseable {
+  private static final int MAX_ATTEMPTS = 200;
+  private static final SecureRandom EPOCHS = new SecureRandom();
+
+  /** Held so the level set below sticks (java.util.logging keeps loggers weakly). */
+  private static final java.util.logging.Logger SPYMEMCACHED =
+      java.util.logging.Logger.getLogger("net.spy.memcached");
+
+  static {
+    // Spymemcached logs through its own stderr logger unless told to use java.util.logging, and
+    // at INFO it logs every connection; keep its warnings unless the operator chose a level.
+    if (System.getProperty("net.spy.log.LoggerImpl") == null) {
+      System.setProperty("net.spy.log.LoggerImpl", "net.spy.memcached.compat.log.SunLogger");
+    }
+    if (SPYMEMCACHED.getLevel() == null) {
+      SPYMEMCACHED.setLevel(java.util.logging.Level.WARNING);
+    }
+  }
+
+  private final MemcachedClient client;
+
+  MemcachedStore(List<InetSocketAddress> servers, long operationTimeoutMillis) {
+    try {
+      client =
+          new MemcachedClient(
+              new ConnectionFactoryBuilder()
+                  .setProtocol(Protocol.BINARY)
+                  .setLocatorType(Locator.CONSISTENT)
+                  .setHashAlg(DefaultHashAlgorithm.KETAMA_HASH)
+                  .setFailureMode(FailureMode.Retry)
+                  .setOpTimeout(operationTimeoutMillis)
+                  .setMaxReconnectDelay(1)
+                  .setDaemon(true)
+                  .build(),
+              servers);
+    } catch (IOException cannotStart) {
+      throw new BackendUnavailableException("cannot start the memcached client: " + cannotStart.getMessage(), cannotStart);
+    }
+  }
+
+  /** The memcached key of a pool: names may hold spaces and 255 bytes, keys neither. */
+  static String key(String pool) {
+    return "distributex:pool:" + Hashing.sha256().hashString(pool, StandardCharsets.UTF_8);
+  }
+
+  /** The current state, or empty state with a new epoch when memcached holds none. */
+  SharedPool read(String key) {
+    CASValue<Object> current = gets(key);
+    return current == null ? SharedPool.empty(0) : SharedPool.decode((byte[]) current.getValue());
+  }
+
+  /**
+   * Applies {@code change} to the current state until a compare-and-set succeeds, and returns
+   * the result of the change that was written. A change that alters nothing writes nothing.
+   */
+  <T> Written<T> update(String key, Function<SharedPool, Proposal<T>> change) {
+    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      CASValue<Object> current = gets(key);
+      SharedPool state =
+          current == null ? SharedPool.empty(newEpoch()) : SharedPool.decode((byte[]) current.getValue());
+      Proposal<T> proposal = change.apply(state);
+      if (!proposal.changed()) {
+        return new Written<>(state, proposal.result());
+      }
+      if (current == null ? add(key, proposal.state()) : cas(key, current.getCas(), proposal.state())) {
+        return new Written<>(proposal.state(), proposal.result());
+      }
+      backOff(attempt);
+    }
+    throw new BackendUnavailableException(
+        "memcached: too much contention on one pool (" + MAX_ATTEMPTS + " conflicting writes)", null);
+  }
+
+  /** Throws {@link BackendUnavailableException} unless memcached answers now. */
+  void ping() {
+    guard(() -> client.get("distributex:ping"));
+  }
+
+  @Override
+  public void close() {
+    client.shutdown(1, TimeUnit.SECONDS);
+  }
+
+  private CASValue<Object> gets(String key) {
+    return guard(() -> client.gets(key));
+  }
+
+  private boolean add(String key, SharedPool state) {
+    return guard(() -> client.add(key, 0, state.encode()).get(client.getOperationTimeout(), TimeUnit.MILLISECONDS));
+  }
+
+  private boolean cas(String key, long casId, SharedPool state) {
+    CASResponse response = guard(() -> client.cas(key, casId, state.encode()));
+    if (response == CASResponse.OK) {
+      return true;
+    }
+    if (response == CASResponse.EXISTS || response == CASResponse.NOT_FOUND) {
+      return false;
+    }
+    throw new BackendUnavailableException("memcached: cas answered " + response, null);
+  }
+
+  private static long newEpoch() {
+    long epoch;
+    do {
+      epoch = EPOCHS.nextLong();
+    } while (epoch == 0);
+    return epoch;
+  }
+
+  private static void backOff(int attempt) {
+    if (attempt > 2) {
+      LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(1, 250_000) * Math.min(attempt, 8));
+    }
+  }
+
+  private interface Call<T> {
+    T call() throws Exception;
+  }
+
+  private static <T> T guard(Call<T> call) {
+    try {
+      return call.call();
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      throw new BackendUnavailableException("interrupted while talking to memcached", interrupted);
+    } catch (IllegalArgumentException corrupt) {
+      throw new BackendUnavailableException("memcached holds a value Distributex cannot read: " + corrupt.getMessage(), corrupt);
+    } catch (Exception unreachable) {
+      throw new BackendUnavailableException("memcached: " + describe(unreachable), unreachable);
+    }
+  }
+
+  private static String describe(Exception failure) {
+    Throwable cause = failure;
+    while (cause.getCause() != null && cause.getMessage() == null) {
+      cause = cause.getCause();
+    }
+    String message = cause.getMessage();
+    return message == null ? cause.getClass().getSimpleName() : message;
+  }
+
+  /** What a change proposes: the new state, whether it differs, and what the caller learns. */
+  record Proposal<T>(SharedPool state, boolean changed, T result) {}
+
+  /** The state that is now stored and the result of the change that produced it. */
+  record Written<T>(SharedPool state, T result) {}
+}

@@ -1,0 +1,152 @@
+package io.distributex.core;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One pool's state as {@link MemcachedBackend} stores it under one memcached key: the holders,
+ * the FIFO queue of every server, the last token, the epoch (a random number chosen when the
+ * value was created, so a server can tell that memcached lost the value and started afresh) and
+ * the version (counting the writes of this epoch, so a server can tell an older read from a
+ * newer one). Deadlines that fall on the same millisecond are handled in the order they were set,
+ * numbered by {@code lastDeadline}, as a single server's scheduler would.
+ * Changed only through {@link SharedPoolChange}, written only with compare-and-set.
+ */
+record SharedPool(
+    long epoch, long version, long lastToken, long lastDeadline, List<Holder> holders, List<Queued> queue) {
+  private static final byte FORMAT = 2;
+
+  SharedPool {
+    holders = List.copyOf(holders);
+    queue = List.copyOf(queue);
+  }
+
+  static SharedPool empty(long epoch) {
+    return new SharedPool(epoch, 0, 0, 0, List.of(), List.of());
+  }
+
+  /**
+   * A held slot.
+   *
+   * @param periodMs the hold period renewals restart; 0 means never expires
+   * @param expiresAt epoch ms; {@link Long#MAX_VALUE} when never
+   * @param waitId the queued acquire it was granted to; 0 when granted directly
+   * @param confirmBy epoch ms by which the waiter's server must confirm delivery; 0 once done
+   * @param order when {@code expiresAt} was set, among the pool's deadlines
+   */
+  record Holder(
+      String host,
+      long token,
+      long acquired,
+      long periodMs,
+      long expiresAt,
+      long waitId,
+      long confirmBy,
+      long order) {}
+
+  /**
+   * A place in the queue.
+   *
+   * @param server the id of the server whose request waits
+   * @param waitId that request's id, unique across servers
+   * @param leaseMs the lease asked for; 0 for the pool's expire
+   * @param staleAt epoch ms after which the place is dropped unless its server renews it
+   * @param giveUpAt epoch ms when the wait times out; {@link Long#MAX_VALUE} when never
+   * @param order when {@code giveUpAt} was set, among the pool's deadlines
+   */
+  record Queued(
+      String host,
+      String server,
+      long waitId,
+      long since,
+      long leaseMs,
+      long staleAt,
+      long giveUpAt,
+      long order) {}
+
+  byte[] encode() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 48 * (holders.size() + queue.size()));
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeByte(FORMAT);
+      out.writeLong(epoch);
+      out.writeLong(version);
+      out.writeLong(lastToken);
+      out.writeLong(lastDeadline);
+      out.writeInt(holders.size());
+      for (Holder holder : holders) {
+        out.writeUTF(holder.host());
+        out.writeLong(holder.token());
+        out.writeLong(holder.acquired());
+        out.writeLong(holder.periodMs());
+        out.writeLong(holder.expiresAt());
+        out.writeLong(holder.waitId());
+        out.writeLong(holder.confirmBy());
+        out.writeLong(holder.order());
+      }
+      out.writeInt(queue.size());
+      for (Queued queued : queue) {
+        out.writeUTF(queued.host());
+        out.writeUTF(queued.server());
+        out.writeLong(queued.waitId());
+        out.writeLong(queued.since());
+        out.writeLong(queued.leaseMs());
+        out.writeLong(queued.staleAt());
+        out.writeLong(queued.giveUpAt());
+        out.writeLong(queued.order());
+      }
+    } catch (IOException impossible) {
+      throw new UncheckedIOException(impossible);
+    }
+    return bytes.toByteArray();
+  }
+
+  /** Reads what {@link #encode} wrote; anything else is an {@link IllegalArgumentException}. */
+  static SharedPool decode(byte[] value) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
+      if (in.readByte() != FORMAT) {
+        throw new IllegalArgumentException("unknown pool state format");
+      }
+      long epoch = in.readLong();
+      long version = in.readLong();
+      long lastToken = in.readLong();
+      long lastDeadline = in.readLong();
+      int holderCount = in.readInt();
+      List<Holder> holders = new ArrayList<>(Math.min(holderCount, 1024));
+      for (int i = 0; i < holderCount; i++) {
+        holders.add(
+            new Holder(
+                in.readUTF(),
+                in.readLong(),
+                in.readLong(),
+                in.readLong(),
+                in.readLong(),
+                in.readLong(),
+                in.readLong(),
+                in.readLong()));
+      }
+      int queueLength = in.readInt();
+      List<Queued> queue = new ArrayList<>(Math.min(queueLength, 1 << 16));
+      for (int i = 0; i < queueLength; i++) {
+        queue.add(
+            new Queued(
+                in.readUTF(),
+                in.readUTF(),
+                in.readLong(),
+                in.readLong(),
+                in.readLong(),
+                in.readLong(),
+                in.readLong(),
+                in.readLong()));
+      }
+      return new SharedPool(epoch, version, lastToken, lastDeadline, holders, queue);
+    } catch (IOException truncated) {
+      throw new IllegalArgumentException("corrupt pool state: " + truncated, truncated);
+    }
+  }
+}

@@ -1,0 +1,267 @@
+package io.distributex.core;
+
+import io.distributex.core.SharedPool.Holder;
+import io.distributex.core.SharedPool.Queued;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * One change to a {@link SharedPool}, computed from one version read from memcached and written
+ * back only if nobody changed it since (compare-and-set); on a conflict it is computed again from
+ * the newer version. Pure: no I/O, no clock of its own, so the same rules hold on every server.
+ *
+ * <p>Every change starts with {@link #maintain}: the deadlines that have passed take effect in
+ * the order they fell (holds end and hand their slot on, waits time out, grants never delivered
+ * to their waiter's server are taken back, places no longer renewed by their server are dropped),
+ * so whichever server touches the pool first after a deadline hands the slot on.
+ */
+final class SharedPoolChange {
+  private final Pool pool;
+  private final long now;
+  private final String server;
+  private final long confirmWithinMs;
+  private final long epoch;
+  private final long version;
+  private long lastToken;
+  private long lastDeadline;
+  private final List<Holder> holders;
+  private final List<Queued> queue;
+  private boolean changed;
+
+  SharedPoolChange(SharedPool from, Pool pool, long now, String server, long confirmWithinMs) {
+    this.pool = pool;
+    this.now = now;
+    this.server = server;
+    this.confirmWithinMs = confirmWithinMs;
+    this.epoch = from.epoch();
+    this.version = from.version();
+    this.lastToken = from.lastToken();
+    this.lastDeadline = from.lastDeadline();
+    this.holders = new ArrayList<>(from.holders());
+    this.queue = new ArrayList<>(from.queue());
+  }
+
+  boolean changed() {
+    return changed;
+  }
+
+  int queueLength() {
+    return queue.size();
+  }
+
+  /** The changed state, one version on; the same version when nothing changed. */
+  SharedPool result() {
+    return new SharedPool(
+        epoch, changed ? version + 1 : version, lastToken, lastDeadline, holders, queue);
+  }
+
+  /** Applies every deadline up to now, earliest first, ties in the order they were set. */
+  void maintain() {
+    while (true) {
+      long due = Long.MAX_VALUE;
+      long order = Long.MAX_VALUE;
+      int holder = -1;
+      int queued = -1;
+      for (int i = 0; i < holders.size(); i++) {
+        Holder each = holders.get(i);
+        long deadline = holderDeadline(each);
+        if (deadline <= now && (deadline < due || (deadline == due && each.order() < order))) {
+          due = deadline;
+          order = each.order();
+          holder = i;
+          queued = -1;
+        }
+      }
+      for (int i = 0; i < queue.size(); i++) {
+        Queued each = queue.get(i);
+        long deadline = Math.min(each.giveUpAt(), each.staleAt());
+        if (deadline <= now && (deadline < due || (deadline == due && each.order() < order))) {
+          due = deadline;
+          order = each.order();
+          queued = i;
+          holder = -1;
+        }
+      }
+      if (holder >= 0) {
+        holders.remove(holder);
+        changed = true;
+        handOff();
+      } else if (queued >= 0) {
+        queue.remove(queued);
+        changed = true;
+      } else {
+        handOff(); // a pool that memcached lost and this server queued into again
+        return;
+      }
+    }
+  }
+
+  /** Marks the grants to this server's waits {@code waitIds} as delivered. */
+  void confirm(Set<Long> waitIds) {
+    for (int i = 0; i < holders.size(); i++) {
+      Holder holder = holders.get(i);
+      if (holder.confirmBy() != 0 && waitIds.contains(holder.waitId())) {
+        holders.set(
+            i,
+            new Holder(
+                holder.host(),
+                holder.token(),
+                holder.acquired(),
+                holder.periodMs(),
+                holder.expiresAt(),
+                holder.waitId(),
+                0,
+                holder.order()));
+        changed = true;
+      }
+    }
+  }
+
+  /**
+   * Keeps this server's places {@code waitIds} from going stale: those that would go stale
+   * before {@code refreshBefore} now last until {@code staleAt}.
+   */
+  void refresh(Set<Long> waitIds, long staleAt, long refreshBefore) {
+    for (int i = 0; i < queue.size(); i++) {
+      Queued queued = queue.get(i);
+      if (waitIds.contains(queued.waitId()) && queued.staleAt() < refreshBefore) {
+        queue.set(
+            i,
+            new Queued(
+                queued.host(),
+                queued.server(),
+                queued.waitId(),
+                queued.since(),
+                queued.leaseMs(),
+                staleAt,
+                queued.giveUpAt(),
+                queued.order()));
+        changed = true;
+      }
+    }
+  }
+
+  /** The host's slot now if it holds or one is free and nobody waits: {@code /get/}. */
+  Optional<Holder> tryAcquire(String host, Optional<Duration> lease) {
+    int held = holderIndex(host);
+    if (held >= 0) {
+      return Optional.of(renew(held, pool.holdPeriod(lease)));
+    }
+    if (holders.size() < pool.maxlocks() && queue.isEmpty()) {
+      return Optional.of(grant(host, pool.holdPeriod(lease), 0, 0));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Puts the host in line, or gives its existing place (and time in line) to this wait.
+   *
+   * @param giveUpAt when the wait times out; {@link Long#MAX_VALUE} for never
+   */
+  void enqueue(String host, long waitId, Optional<Duration> lease, long staleAt, long giveUpAt) {
+    long leaseMs = lease.map(Duration::toMillis).orElse(0L);
+    long order = giveUpAt == Long.MAX_VALUE ? 0 : ++lastDeadline;
+    changed = true;
+    for (int i = 0; i < queue.size(); i++) {
+      Queued queued = queue.get(i);
+      if (queued.host().equals(host)) {
+        queue.set(i, new Queued(host, server, waitId, queued.since(), leaseMs, staleAt, giveUpAt, order));
+        return;
+      }
+    }
+    queue.add(new Queued(host, server, waitId, now, leaseMs, staleAt, giveUpAt, order));
+  }
+
+  /** Takes the wait {@code waitId} out of line; false when it is not in line. */
+  boolean leave(long waitId) {
+    boolean left = queue.removeIf(queued -> queued.waitId() == waitId);
+    changed |= left;
+    return left;
+  }
+
+  Release release(String host, OptionalLong token) {
+    int held = holderIndex(host);
+    if (held >= 0) {
+      if (token.isPresent() && token.getAsLong() != holders.get(held).token()) {
+        return Release.TOKEN_MISMATCH;
+      }
+      holders.remove(held);
+      changed = true;
+      handOff();
+      return Release.RELEASED;
+    }
+    boolean left = queue.removeIf(queued -> queued.host().equals(host));
+    changed |= left;
+    return left ? Release.LEFT_QUEUE : Release.NOT_HELD;
+  }
+
+  /** Restarts the host's hold period; empty when it holds nothing under {@code token}. */
+  Optional<Holder> renew(String host, OptionalLong token) {
+    int held = holderIndex(host);
+    if (held < 0 || (token.isPresent() && token.getAsLong() != holders.get(held).token())) {
+      return Optional.empty();
+    }
+    return Optional.of(renew(held, Duration.ofMillis(holders.get(held).periodMs())));
+  }
+
+  private void handOff() {
+    while (holders.size() < pool.maxlocks() && !queue.isEmpty()) {
+      Queued next = queue.remove(0);
+      long confirmBy = next.server().equals(server) ? 0 : now + confirmWithinMs;
+      Optional<Duration> lease =
+          next.leaseMs() == 0 ? Optional.empty() : Optional.of(Duration.ofMillis(next.leaseMs()));
+      grant(next.host(), pool.holdPeriod(lease), next.waitId(), confirmBy);
+    }
+  }
+
+  private Holder grant(String host, Duration period, long waitId, long confirmBy) {
+    lastToken = Math.max(lastToken + 1, now * TokenSequence.PER_MILLI);
+    Holder holder =
+        new Holder(host, lastToken, now, period.toMillis(), deadline(period), waitId, confirmBy, order(period));
+    holders.add(holder);
+    changed = true;
+    return holder;
+  }
+
+  private Holder renew(int index, Duration period) {
+    Holder old = holders.get(index);
+    Holder renewed =
+        new Holder(
+            old.host(),
+            old.token(),
+            old.acquired(),
+            period.toMillis(),
+            deadline(period),
+            old.waitId(),
+            old.confirmBy(),
+            order(period));
+    holders.set(index, renewed);
+    changed = true;
+    return renewed;
+  }
+
+  private long order(Duration period) {
+    return period.isZero() ? 0 : ++lastDeadline;
+  }
+
+  private long deadline(Duration period) {
+    return period.isZero() ? Long.MAX_VALUE : now + period.toMillis();
+  }
+
+  private static long holderDeadline(Holder holder) {
+    return holder.confirmBy() == 0 ? holder.expiresAt() : Math.min(holder.expiresAt(), holder.confirmBy());
+  }
+
+  private int holderIndex(String host) {
+    for (int i = 0; i < holders.size(); i++) {
+      if (holders.get(i).host().equals(host)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+}

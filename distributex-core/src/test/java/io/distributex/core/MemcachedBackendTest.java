@@ -1,0 +1,121 @@
+package io.distributex.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.distributex.core.memcached.MemcachedProcess;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The backend contract against a real memcached, plus what only a shared store can do wrong. */
+class MemcachedBackendTest extends LockBackendContract {
+  private static final Optional<Duration> NO_LEASE = Optional.empty();
+  private static MemcachedProcess memcached;
+
+  @BeforeAll
+  static void startMemcached() throws Exception {
+    memcached = MemcachedProcess.start();
+  }
+
+  @AfterAll
+  static void stopMemcached() throws Exception {
+    memcached.close();
+  }
+
+  @BeforeEach
+  void emptyMemcached() throws Exception {
+    if (!memcached.isRunning()) {
+      memcached.restart();
+    }
+    memcached.flush();
+  }
+
+  @Override
+  protected LockBackend newBackend(List<Pool> pools, TimeSource time, int maxWaiters) {
+    return MemcachedBackend.builder()
+        .servers(List.of(memcached.address()))
+        .pools(pools)
+        .timeSource(time)
+        .maxWaiters(maxWaiters)
+        .timing(Duration.ofMillis(10), Duration.ofSeconds(2), Duration.ofSeconds(1))
+        .build();
+  }
+
+  @Test
+  void twoServersShareOneQueueInOrder() {
+    LockBackend x = backend(pool("p", 1, 300));
+    LockBackend y = backend(pool("p", 1, 300));
+    x.tryAcquire("p", "a", NO_LEASE).orElseThrow();
+    CompletableFuture<Optional<Grant>> b = y.acquire("p", "b", NO_LEASE, Optional.empty());
+    CompletableFuture<Optional<Grant>> c = x.acquire("p", "c", NO_LEASE, Optional.empty());
+    assertEquals(Optional.empty(), x.tryAcquire("p", "d", NO_LEASE), "a try overtook the queue");
+    x.release("p", "a", OptionalLong.empty());
+    time.advance(10); // y polls and takes delivery
+    assertEquals("b", b.getNow(null).orElseThrow().host());
+    assertFalse(c.isDone());
+    y.release("p", "b", OptionalLong.empty());
+    time.advance(10); // x polls and takes delivery
+    assertEquals("c", c.getNow(null).orElseThrow().host());
+    CompletableFuture<Optional<Grant>> d = x.acquire("p", "d", NO_LEASE, Optional.empty());
+    x.release("p", "c", OptionalLong.empty());
+    assertEquals("d", d.getNow(null).orElseThrow().host(), "x wakes its own waiter at once");
+  }
+
+  @Test
+  void aGrantAnotherServerNeverTakesIsTakenBack() {
+    LockBackend x = backend(pool("p", 1, 300));
+    LockBackend y = backend(pool("p", 1, 300));
+    x.tryAcquire("p", "a", NO_LEASE).orElseThrow();
+    y.acquire("p", "b", NO_LEASE, Optional.empty());
+    CompletableFuture<Optional<Grant>> c = x.acquire("p", "c", NO_LEASE, Optional.empty());
+    y.close(); // y dies with b in line
+    x.release("p", "a", OptionalLong.empty());
+    assertFalse(c.isDone(), "b was granted and must be given a chance to take delivery");
+    time.advance(2_000);
+    assertEquals("c", c.getNow(null).orElseThrow().host());
+  }
+
+  @Test
+  void unreachableMemcachedAnswersUnavailableAndRecovers() throws Exception {
+    LockBackend backend = backend(pool("p", 1, 300));
+    backend.tryAcquire("p", "a", NO_LEASE).orElseThrow();
+    memcached.kill();
+    assertThrows(BackendUnavailableException.class, () -> backend.tryAcquire("p", "b", NO_LEASE));
+    assertThrows(BackendUnavailableException.class, backend::checkHealth);
+    memcached.restart();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    Optional<Grant> grant = Optional.empty();
+    while (grant.isEmpty() && System.nanoTime() < deadline) {
+      try {
+        grant = backend.tryAcquire("p", "b", NO_LEASE);
+      } catch (BackendUnavailableException reconnecting) {
+        Thread.sleep(50);
+      }
+    }
+    assertTrue(grant.isPresent(), "memcached came back empty: b must get the pool");
+    backend.checkHealth();
+  }
+
+  @Test
+  void waitersQueueAgainWhenMemcachedLosesThePool() throws Exception {
+    LockBackend backend = backend(pool("p", 1, 300));
+    Grant a = backend.tryAcquire("p", "a", NO_LEASE).orElseThrow();
+    CompletableFuture<Optional<Grant>> b = backend.acquire("p", "b", NO_LEASE, Optional.empty());
+    memcached.flush();
+    time.advance(10);
+    Grant granted = b.get(10, TimeUnit.SECONDS).orElseThrow();
+    assertEquals("b", granted.host());
+    assertTrue(granted.token() > a.token(), "tokens stay above the lost ones (the clock seeds them)");
+    assertEquals(Optional.empty(), backend.renew("p", "a", OptionalLong.empty()), "a's hold is gone");
+  }
+}
