@@ -1,0 +1,59 @@
+package io.distributex.bench;
+
+import io.distributex.core.config.ConfigException;
+import io.distributex.core.config.ConfigLoader;
+import io.distributex.core.config.DistributexConfig;
+import io.distributex.server.DistributexServer;
+import java.net.InetSocketAddress;
+
+/**
+ * Starting Distributex servers for the measures: in-memory backend, from YAML text, on
+ * 127.0.0.1 at a free port. Also makes sure {@link DistributexServer} is initialised (it sets
+ * {@code sun.net.httpserver.nodelay}) before any {@code HttpServer} of this JVM is created.
+ */
+final class Servers {
+  /** Where every server of the benchmark listens: loopback only. */
+  static final String LOOPBACK = "127.0.0.1";
+
+  private Servers() {}
+
+  /**
+   * Initialises {@link DistributexServer} (its static block sets {@code
+   * sun.net.httpserver.nodelay=true}); call before the first {@code HttpServer} is made.
+   */
+  static void ensureNodelay() {
+    try {
+      Class.forName(DistributexServer.class.getName(), true, Servers.class.getClassLoader());
+    } catch (ClassNotFoundException impossible) {
+      throw new IllegalStateException(impossible);
+    }
+    if (!"true".equals(System.getProperty("sun.net.httpserver.nodelay"))) {
+      throw new IllegalStateException("sun.net.httpserver.nodelay is not true: "
+          + System.getProperty("sun.net.httpserver.nodelay"));
+    }
+  }
+
+  /** Starts a Distributex server configured by {@code yaml} on 127.0.0.1, a free port. */
+  static DistributexServer distributex(String yaml) throws ConfigException {
+    ensureNodelay();
+    DistributexConfig config = ConfigLoader.parse(yaml, "bench.yaml");
+    return DistributexServer.builder().config(config).bind(LOOPBACK).port(0).start();
+  }
+
+  /** Where to connect to {@code server}. */
+  static InetSocketAddress address(DistributexServer server) {
+    return new InetSocketAddress(LOOPBACK, server.address().getPort());
+  }
+
+  /** The waiters measure's server: pool {@code held} (a mutex that never expires) and {@code other}. */
+  static String waitersYaml(int maxWaiters) {
+    return "maxwaiters: " + maxWaiters + "\n"
+        + "pools:\n"
+        + "  - name: held\n"
+        + "    maxlocks: 1\n"
+        + "    expire: 0\n"
+        + "  - name: other\n"
+        + "    maxlocks: 1\n"
+        + "    expire: 0\n";
+  }
+}

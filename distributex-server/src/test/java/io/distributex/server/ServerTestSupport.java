@@ -1,0 +1,687 @@
+package io.distributex.server;
+
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.distributex.core.config.ConfigException;
+import io.distributex.core.config.ConfigLoader;
+import io.distributex.core.config.DistributexConfig;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * What the server tests share: servers started from YAML on 127.0.0.1 port 0, HTTP calls through
+ * {@link HttpClient} and through raw sockets, a small JSON reader for {@code /status}, and bounded
+ * polling. Every wait here has a deadline.
+ */
+final class ServerTestSupport {
+  /** Every pool kind the tests need (PROTOCOL.md section 2 spelling). */
+  static final String POOLS_YAML =
+      """
+      pools:
+        - name: p1
+          expire: 300
+        - name: never
+          expire: 0
+        - name: sem
+          maxlocks: 3
+          expire: 300
+        - name: short
+          expire: 1
+        - name: builds
+          maxlocks: 3
+          strict: true
+        - name: acl
+          expire: 300
+          servers: [acme1, acme2]
+      """;
+
+  /** How long any single answer that should come may take, on a loaded machine. */
+  static final Duration ANSWER = Duration.ofSeconds(10);
+
+  /** How long a test waits for a state it polls for. */
+  static final Duration SETTLE = Duration.ofSeconds(10);
+
+  static final String TOKEN = "X-Distributex-Token";
+  static final String EXPIRES = "X-Distributex-Expires";
+
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
+
+  private ServerTestSupport() {}
+
+  // ---------------------------------------------------------------- servers
+
+  static DistributexConfig config(String yaml) {
+    try {
+      return ConfigLoader.parse(yaml, "test.yaml");
+    } catch (ConfigException e) {
+      throw new AssertionError("test configuration refused: " + e.getMessage(), e);
+    }
+  }
+
+  static DistributexServer start() {
+    return start(POOLS_YAML);
+  }
+
+  static DistributexServer start(String yaml) {
+    return DistributexServer.builder().config(config(yaml)).bind("127.0.0.1").port(0).start();
+  }
+
+  // ---------------------------------------------------------------- answers
+
+  /** One HTTP answer; header names are kept lower case. */
+  record Reply(int status, String body, Map<String, List<String>> headers) {
+    Optional<String> header(String name) {
+      List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
+      return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
+    }
+
+    /** The fencing token, which must be present and a positive 64-bit integer. */
+    long token() {
+      String value = header(TOKEN).orElseThrow(() -> new AssertionError("no " + TOKEN + " on " + this));
+      long token;
+      try {
+        token = Long.parseLong(value);
+      } catch (NumberFormatException e) {
+        throw new AssertionError(TOKEN + " is not a 64-bit integer: " + value, e);
+      }
+      assertTrue(token > 0, TOKEN + " must be positive: " + value);
+      return token;
+    }
+
+    OptionalLong expires() {
+      return header(EXPIRES).map(v -> OptionalLong.of(Long.parseLong(v))).orElse(OptionalLong.empty());
+    }
+
+    long expiresMillis() {
+      return expires().orElseThrow(() -> new AssertionError("no " + EXPIRES + " on " + this));
+    }
+
+    String contentType() {
+      return header("Content-Type").orElse("");
+    }
+
+    @Override
+    public String toString() {
+      return status + " " + body.replace("\n", "\\n") + " " + headers;
+    }
+  }
+
+  /** Asserts a text answer: status, exact body (no trailing newline), text/plain. */
+  static Reply assertText(Reply reply, int status, String body) {
+    assertEquals(status, reply.status(), () -> "status of " + reply);
+    assertEquals(body, reply.body(), () -> "body of " + reply);
+    assertTrue(
+        reply.contentType().toLowerCase(Locale.ROOT).startsWith("text/plain"),
+        () -> "Content-Type of " + reply);
+    return reply;
+  }
+
+  /** Asserts a {@code 200 YES} and returns its token. */
+  static long assertYes(Reply reply) {
+    assertText(reply, 200, "YES");
+    return reply.token();
+  }
+
+  // ---------------------------------------------------------------- java.net.http
+
+  static URI uri(DistributexServer server, String target) {
+    return server.uri().resolve(target);
+  }
+
+  static Reply get(DistributexServer server, String target) {
+    return await(async(server, "GET", target));
+  }
+
+  static Reply post(DistributexServer server, String target) {
+    return await(async(server, "POST", target));
+  }
+
+  static CompletableFuture<Reply> async(DistributexServer server, String target) {
+    return async(server, "GET", target);
+  }
+
+  static CompletableFuture<Reply> async(DistributexServer server, String method, String target) {
+    HttpRequest request =
+        HttpRequest.newBuilder(uri(server, target))
+            .method(method, HttpRequest.BodyPublishers.noBody())
+            .timeout(Duration.ofSeconds(30))
+            .build();
+    return CLIENT
+        .sendAsync(request, HttpResponse.BodyHandlers.ofString(UTF_8))
+        .thenApply(
+            response -> {
+              Map<String, List<String>> headers = new LinkedHashMap<>();
+              response.headers().map().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v));
+              return new Reply(response.statusCode(), response.body(), headers);
+            });
+  }
+
+  /** The answer of {@code call}, which must come within {@link #ANSWER}. */
+  static Reply await(CompletableFuture<Reply> call) {
+    return await(call, ANSWER);
+  }
+
+  static Reply await(CompletableFuture<Reply> call, Duration limit) {
+    try {
+      return call.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new AssertionError("no answer within " + limit, e);
+    } catch (ExecutionException e) {
+      throw new AssertionError("call failed: " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+
+  // ---------------------------------------------------------------- raw sockets
+
+  /**
+   * One HTTP/1.1 request on its own connection ({@code Connection: close}), written verbatim, so
+   * a test controls the request target byte by byte and the connection's life.
+   */
+  static final class RawCall implements AutoCloseable {
+    private final Socket socket;
+    private final InputStream in;
+
+    private RawCall(Socket socket) throws IOException {
+      this.socket = socket;
+      this.in = new BufferedInputStream(socket.getInputStream());
+    }
+
+    static RawCall open(DistributexServer server, String method, String target) {
+      InetSocketAddress address = server.address();
+      Socket socket = new Socket();
+      try {
+        socket.connect(new InetSocketAddress("127.0.0.1", address.getPort()), 5_000);
+        String request =
+            method + " " + target + " HTTP/1.1\r\n"
+                + "Host: 127.0.0.1:" + address.getPort() + "\r\n"
+                + "Connection: close\r\n"
+                + (method.equals("POST") ? "Content-Length: 0\r\n" : "")
+                + "\r\n";
+        socket.getOutputStream().write(request.getBytes(ISO_8859_1));
+        socket.getOutputStream().flush();
+        return new RawCall(socket);
+      } catch (IOException e) {
+        try {
+          socket.close();
+        } catch (IOException ignored) {
+          // Already failing.
+        }
+        throw new UncheckedIOException("cannot send " + method + " " + target, e);
+      }
+    }
+
+    /** Whether any byte of an answer has arrived (never blocks). */
+    boolean answered() {
+      try {
+        return in.available() > 0;
+      } catch (IOException e) {
+        return true;
+      }
+    }
+
+    /** Reads the whole answer, which must come within {@code limit}. */
+    Reply read(Duration limit) {
+      long deadline = System.nanoTime() + limit.toNanos();
+      try {
+        String statusLine = line(deadline);
+        String[] parts = statusLine.split(" ", 3);
+        if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
+          throw new AssertionError("not an HTTP answer: " + statusLine);
+        }
+        int status = Integer.parseInt(parts[1]);
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (String header = line(deadline); !header.isEmpty(); header = line(deadline)) {
+          int colon = header.indexOf(':');
+          headers
+              .computeIfAbsent(header.substring(0, colon).trim().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+              .add(header.substring(colon + 1).trim());
+        }
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        List<String> encoding = headers.getOrDefault("transfer-encoding", List.of());
+        List<String> length = headers.getOrDefault("content-length", List.of());
+        if (encoding.stream().anyMatch(e -> e.equalsIgnoreCase("chunked"))) {
+          for (int size = chunkSize(line(deadline)); size > 0; size = chunkSize(line(deadline))) {
+            body.write(bytes(size, deadline));
+            String end = line(deadline);
+            if (!end.isEmpty()) {
+              throw new AssertionError("chunk not followed by CRLF: " + end);
+            }
+          }
+          while (!line(deadline).isEmpty()) {
+            // Trailers: none expected, skipped.
+          }
+        } else if (!length.isEmpty()) {
+          body.write(bytes(Integer.parseInt(length.get(0)), deadline));
+        } else {
+          for (int b = read(deadline); b >= 0; b = read(deadline)) {
+            body.write(b);
+          }
+        }
+        return new Reply(status, body.toString(UTF_8), headers);
+      } catch (IOException e) {
+        throw new UncheckedIOException("reading the answer failed", e);
+      }
+    }
+
+    /** Closes the connection with a TCP reset (SO_LINGER 0): a client that has gone. */
+    void reset() {
+      try {
+        socket.setSoLinger(true, 0);
+        socket.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public void close() {
+      try {
+        socket.close();
+      } catch (IOException ignored) {
+        // Closing is best effort.
+      }
+    }
+
+    private static int chunkSize(String line) {
+      int semicolon = line.indexOf(';');
+      return Integer.parseInt((semicolon < 0 ? line : line.substring(0, semicolon)).trim(), 16);
+    }
+
+    private byte[] bytes(int count, long deadline) throws IOException {
+      byte[] out = new byte[count];
+      for (int i = 0; i < count; i++) {
+        int b = read(deadline);
+        if (b < 0) {
+          throw new AssertionError("answer ended after " + i + " of " + count + " bytes");
+        }
+        out[i] = (byte) b;
+      }
+      return out;
+    }
+
+    private String line(long deadline) throws IOException {
+      ByteArrayOutputStream line = new ByteArrayOutputStream();
+      for (int b = read(deadline); b != '\n'; b = read(deadline)) {
+        if (b < 0) {
+          throw new AssertionError("answer ended inside a line: " + line.toString(ISO_8859_1));
+        }
+        line.write(b);
+      }
+      String text = line.toString(ISO_8859_1);
+      return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
+    }
+
+    private int read(long deadline) throws IOException {
+      long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+      if (left <= 0) {
+        throw new AssertionError("no complete answer in time");
+      }
+      socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(1, left)));
+      try {
+        return in.read();
+      } catch (SocketTimeoutException e) {
+        throw new AssertionError("no complete answer in time", e);
+      }
+    }
+  }
+
+  /** A whole call on a raw socket: GET {@code target}, answer within {@link #ANSWER}. */
+  static Reply raw(DistributexServer server, String target) {
+    return raw(server, "GET", target);
+  }
+
+  static Reply raw(DistributexServer server, String method, String target) {
+    try (RawCall call = RawCall.open(server, method, target)) {
+      return call.read(ANSWER);
+    }
+  }
+
+  // ---------------------------------------------------------------- /status
+
+  /** The {@code /status} body as sent (fetched on a raw socket, so no pooled connection stays). */
+  static String statusText(DistributexServer server) {
+    Reply reply = raw(server, "/status");
+    assertEquals(200, reply.status(), () -> "/status answered " + reply);
+    return reply.body();
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> status(DistributexServer server) {
+    return (Map<String, Object>) Json.parse(statusText(server));
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> pool(Map<String, Object> status, String name) {
+    for (Object pool : (List<Object>) status.get("pools")) {
+      Map<String, Object> map = (Map<String, Object>) pool;
+      if (name.equals(map.get("name"))) {
+        return map;
+      }
+    }
+    throw new AssertionError("no pool '" + name + "' in " + status);
+  }
+
+  @SuppressWarnings("unchecked")
+  static List<Map<String, Object>> entries(Map<String, Object> pool, String key) {
+    return (List<Map<String, Object>>) pool.get(key);
+  }
+
+  static List<String> hosts(DistributexServer server, String pool, String key) {
+    return entries(pool(status(server), pool), key).stream().map(e -> (String) e.get("host")).toList();
+  }
+
+  static List<String> waiters(DistributexServer server, String pool) {
+    return hosts(server, pool, "waiters");
+  }
+
+  static List<String> holders(DistributexServer server, String pool) {
+    return hosts(server, pool, "holders");
+  }
+
+  /** Polls {@code /status} until {@code pool}'s queue is exactly {@code expected}, in order. */
+  static void awaitWaiters(DistributexServer server, String pool, List<String> expected) {
+    awaitValue("waiters of " + pool, () -> waiters(server, pool), expected);
+  }
+
+  static void awaitHolders(DistributexServer server, String pool, List<String> expected) {
+    awaitValue("holders of " + pool, () -> holders(server, pool), expected);
+  }
+
+  static void awaitWaiterCount(DistributexServer server, String pool, int expected) {
+    awaitValue("number of waiters of " + pool, () -> waiters(server, pool).size(), expected);
+  }
+
+  // ---------------------------------------------------------------- bounded polling
+
+  /** Polls {@code actual} until it equals {@code expected}; fails after {@link #SETTLE}. */
+  static <T> void awaitValue(String what, Supplier<T> actual, T expected) {
+    long deadline = System.nanoTime() + SETTLE.toNanos();
+    T last = actual.get();
+    while (!expected.equals(last)) {
+      if (System.nanoTime() > deadline) {
+        fail(what + ": expected " + expected + " within " + SETTLE + ", still " + last);
+      }
+      pause();
+      last = actual.get();
+    }
+  }
+
+  /** Polls until {@code value} is at most {@code bound}; fails after {@link #SETTLE}. */
+  static void awaitAtMost(String what, Supplier<Long> value, long bound) {
+    long deadline = System.nanoTime() + SETTLE.toNanos();
+    long last = value.get();
+    while (last > bound) {
+      if (System.nanoTime() > deadline) {
+        fail(what + ": expected at most " + bound + " within " + SETTLE + ", still " + last);
+      }
+      pause();
+      last = value.get();
+    }
+  }
+
+  /** Spins (without sleeping on a clock assumption) until the wall clock has passed {@code millis}. */
+  static void awaitClockPast(long millis) {
+    long deadline = System.nanoTime() + SETTLE.toNanos();
+    while (System.currentTimeMillis() <= millis) {
+      assertFalse(System.nanoTime() > deadline, "the wall clock does not advance");
+      Thread.onSpinWait();
+    }
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(10);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+
+  // ---------------------------------------------------------------- process resources
+
+  /** Open file descriptors of this JVM, where the server runs too. */
+  static long openFileDescriptors() {
+    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+      return fds.count();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static long liveThreads() {
+    return ManagementFactory.getThreadMXBean().getThreadCount();
+  }
+
+  // ---------------------------------------------------------------- JSON
+
+  /** A strict reader of RFC 8259 JSON: objects as ordered maps, integers as Long. */
+  static final class Json {
+    private final String text;
+    private int at;
+
+    private Json(String text) {
+      this.text = text;
+    }
+
+    static Object parse(String text) {
+      Json json = new Json(text);
+      Object value = json.value();
+      json.space();
+      if (json.at != text.length()) {
+        throw json.error("text after the value");
+      }
+      return value;
+    }
+
+    private Object value() {
+      space();
+      if (at >= text.length()) {
+        throw error("value expected");
+      }
+      char c = text.charAt(at);
+      switch (c) {
+        case '{':
+          return object();
+        case '[':
+          return array();
+        case '"':
+          return string();
+        case 't':
+          return literal("true", Boolean.TRUE);
+        case 'f':
+          return literal("false", Boolean.FALSE);
+        case 'n':
+          return literal("null", null);
+        default:
+          if (c == '-' || (c >= '0' && c <= '9')) {
+            return number();
+          }
+          throw error("unexpected '" + c + "'");
+      }
+    }
+
+    private Map<String, Object> object() {
+      Map<String, Object> map = new LinkedHashMap<>();
+      at++;
+      space();
+      if (peek() == '}') {
+        at++;
+        return map;
+      }
+      while (true) {
+        space();
+        if (peek() != '"') {
+          throw error("member name expected");
+        }
+        String key = string();
+        space();
+        expect(':');
+        if (map.containsKey(key)) {
+          throw error("duplicate member '" + key + "'");
+        }
+        map.put(key, value());
+        space();
+        char c = next();
+        if (c == '}') {
+          return map;
+        }
+        if (c != ',') {
+          throw error("',' or '}' expected");
+        }
+      }
+    }
+
+    private List<Object> array() {
+      List<Object> list = new ArrayList<>();
+      at++;
+      space();
+      if (peek() == ']') {
+        at++;
+        return list;
+      }
+      while (true) {
+        list.add(value());
+        space();
+        char c = next();
+        if (c == ']') {
+          return list;
+        }
+        if (c != ',') {
+          throw error("',' or ']' expected");
+        }
+      }
+    }
+
+    private String string() {
+      expect('"');
+      StringBuilder out = new StringBuilder();
+      while (true) {
+        char c = next();
+        if (c == '"') {
+          return out.toString();
+        }
+        if (c < 0x20) {
+          throw error("raw control character in a string");
+        }
+        if (c != '\\') {
+          out.append(c);
+          continue;
+        }
+        char e = next();
+        switch (e) {
+          case '"', '\\', '/' -> out.append(e);
+          case 'b' -> out.append('\b');
+          case 'f' -> out.append('\f');
+          case 'n' -> out.append('\n');
+          case 'r' -> out.append('\r');
+          case 't' -> out.append('\t');
+          case 'u' -> {
+            if (at + 4 > text.length()) {
+              throw error("short \\u escape");
+            }
+            out.append((char) Integer.parseInt(text.substring(at, at + 4), 16));
+            at += 4;
+          }
+          default -> throw error("bad escape \\" + e);
+        }
+      }
+    }
+
+    private Object number() {
+      int start = at;
+      if (peek() == '-') {
+        at++;
+      }
+      boolean integral = true;
+      while (at < text.length()) {
+        char c = text.charAt(at);
+        if (c >= '0' && c <= '9') {
+          at++;
+        } else if (c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
+          integral = false;
+          at++;
+        } else {
+          break;
+        }
+      }
+      String number = text.substring(start, at);
+      return integral ? (Object) Long.parseLong(number) : (Object) Double.parseDouble(number);
+    }
+
+    private Object literal(String word, Object value) {
+      if (!text.startsWith(word, at)) {
+        throw error(word + " expected");
+      }
+      at += word.length();
+      return value;
+    }
+
+    private void space() {
+      while (at < text.length() && " \t\r\n".indexOf(text.charAt(at)) >= 0) {
+        at++;
+      }
+    }
+
+    private char peek() {
+      if (at >= text.length()) {
+        throw error("unexpected end");
+      }
+      return text.charAt(at);
+    }
+
+    private char next() {
+      char c = peek();
+      at++;
+      return c;
+    }
+
+    private void expect(char c) {
+      if (next() != c) {
+        throw error("'" + c + "' expected");
+      }
+    }
+
+    private AssertionError error(String what) {
+      return new AssertionError("bad JSON at " + at + ": " + what + " in " + text);
+    }
+  }
+}
