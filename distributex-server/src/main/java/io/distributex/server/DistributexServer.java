@@ -6,6 +6,7 @@ import static com.google.common.base.Preconditions.checkState;
 import com.sun.net.httpserver.HttpServer;
 import io.distributex.core.InMemoryBackend;
 import io.distributex.core.LockBackend;
+import io.distributex.core.MemcachedBackend;
 import io.distributex.core.config.BackendKind;
 import io.distributex.core.config.DistributexConfig;
 import java.io.IOException;
@@ -125,10 +126,16 @@ public final class DistributexServer implements AutoCloseable {
     // Serving without the protection the operator asked for would be worse than not serving.
     checkState(config.auth().isEmpty(), "auth is not available in this build yet");
     checkState(config.tls().isEmpty(), "tls is not available in this build yet");
-    checkState(
-        config.backend() == BackendKind.INMEMORY,
-        "backend '%s' is not available in this build",
-        config.backend().name().toLowerCase(java.util.Locale.ROOT));
+    if (config.backend() == BackendKind.MEMCACHE) {
+      return MemcachedBackend.builder()
+          .servers(
+              config.memcacheServers().stream()
+                  .map(address -> new InetSocketAddress(address.host(), address.port()))
+                  .toList())
+          .pools(config.pools())
+          .maxWaiters(config.maxWaiters())
+          .build();
+    }
     return InMemoryBackend.builder().pools(config.pools()).maxWaiters(config.maxWaiters()).build();
   }
 

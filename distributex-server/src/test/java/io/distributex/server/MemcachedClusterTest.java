@@ -1,0 +1,149 @@
+package io.distributex.server;
+
+import static io.distributex.server.ServerTestSupport.assertText;
+import static io.distributex.server.ServerTestSupport.assertYes;
+import static io.distributex.server.ServerTestSupport.get;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.distributex.core.memcached.MemcachedProcess;
+import io.distributex.server.ServerTestSupport.Reply;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Three Distributex servers in one JVM sharing one real memcached behave as one server. */
+@Timeout(120)
+class MemcachedClusterTest {
+  private MemcachedProcess memcached;
+  private final List<DistributexServer> servers = new ArrayList<>();
+
+  @BeforeEach
+  void startCluster() throws Exception {
+    memcached = MemcachedProcess.start();
+    String yaml =
+        """
+        backend: memcache
+        memcache:
+          servers: [ "%s" ]
+        pools:
+          - name: mutex
+            expire: 60
+          - name: sem
+            maxlocks: 3
+            expire: 60
+        """
+            .formatted(memcached.hostAndPort());
+    for (int i = 0; i < 3; i++) {
+      servers.add(ServerTestSupport.start(yaml));
+    }
+  }
+
+  @AfterEach
+  void stopCluster() throws Exception {
+    servers.forEach(DistributexServer::close);
+    memcached.close();
+  }
+
+  @Test
+  void thirtyClientsOverThreeServersNeverOverlapOnAMutex() throws Exception {
+    Outcome outcome = hammer("mutex", 30, 8);
+    assertEquals(30 * 8, outcome.counter, "every critical section ran exactly once");
+    assertEquals(1, outcome.mostInside, "never more than one holder inside");
+    assertTrue(outcome.tokensIncreasing, "tokens grow from grant to grant: " + outcome.tokens);
+  }
+
+  @Test
+  void aSemaphoreSharedByThreeServersNeverExceedsItsSlots() throws Exception {
+    Outcome outcome = hammer("sem", 30, 6);
+    assertEquals(30 * 6, outcome.counter);
+    assertTrue(outcome.mostInside <= 3, "holders reached " + outcome.mostInside);
+    assertEquals(outcome.tokens.size(), outcome.tokens.stream().distinct().count(), "a token was granted twice");
+  }
+
+  @Test
+  void aWaiterOnOneServerIsServedByAReleaseOnAnother() {
+    DistributexServer x = servers.get(0);
+    DistributexServer y = servers.get(1);
+    long first = assertYes(get(x, "/get/?pool=mutex&host=a"));
+    var waiting = ServerTestSupport.async(y, "/wait/?pool=mutex&host=b");
+    ServerTestSupport.awaitWaiters(x, "mutex", List.of("b"));
+    assertText(get(x, "/get/?pool=mutex&host=c"), 200, "NO");
+    assertText(get(x, "/release/?pool=mutex&host=a"), 200, "OK");
+    long second = assertYes(ServerTestSupport.await(waiting));
+    assertTrue(second > first);
+  }
+
+  @Test
+  void unreachableMemcachedIsAnErrorNeverAYesAndTheServersRecover() throws Exception {
+    DistributexServer server = servers.get(0);
+    assertYes(get(server, "/get/?pool=mutex&host=a"));
+    memcached.kill();
+
+    Reply refused = get(server, "/get/?pool=sem&host=b");
+    assertEquals(503, refused.status(), refused::toString);
+    assertTrue(refused.body().startsWith("ERROR: backend unavailable: "), refused::toString);
+    Reply health = get(server, "/health");
+    assertEquals(503, health.status(), health::toString);
+    assertTrue(health.body().startsWith("ERROR: backend unavailable: "), health::toString);
+
+    memcached.restart();
+    ServerTestSupport.awaitValue("health after memcached returns", () -> get(server, "/health").status(), 200);
+    assertYes(get(server, "/get/?pool=mutex&host=b"));
+  }
+
+  private record Outcome(int counter, int mostInside, List<Long> tokens, boolean tokensIncreasing) {}
+
+  /** {@code clients} hosts spread over the servers, each taking the pool {@code rounds} times. */
+  private Outcome hammer(String pool, int clients, int rounds) throws Exception {
+    int[] counter = {0};
+    AtomicInteger inside = new AtomicInteger();
+    AtomicInteger most = new AtomicInteger();
+    List<Long> tokens = new ArrayList<>();
+    ExecutorService threads = Executors.newFixedThreadPool(clients);
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<?>> done = new ArrayList<>();
+      for (int c = 0; c < clients; c++) {
+        DistributexServer server = servers.get(c % servers.size());
+        String host = "client" + c;
+        done.add(
+            threads.submit(
+                () -> {
+                  start.await();
+                  for (int round = 0; round < rounds; round++) {
+                    long token = assertYes(get(server, "/wait/?pool=" + pool + "&host=" + host + "&lease=30"));
+                    most.accumulateAndGet(inside.incrementAndGet(), Math::max);
+                    synchronized (tokens) {
+                      tokens.add(token);
+                      counter[0]++;
+                    }
+                    inside.decrementAndGet();
+                    assertText(get(server, "/release/?pool=" + pool + "&host=" + host + "&token=" + token), 200, "OK");
+                  }
+                  return null;
+                }));
+      }
+      start.countDown();
+      for (Future<?> each : done) {
+        each.get(90, TimeUnit.SECONDS);
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+    boolean increasing = true;
+    for (int i = 1; i < tokens.size(); i++) {
+      increasing &= tokens.get(i) > tokens.get(i - 1);
+    }
+    return new Outcome(counter[0], most.get(), tokens, increasing);
+  }
+}
