@@ -86,6 +86,63 @@ class MemcachedBackendTest extends LockBackendContract {
   }
 
   @Test
+  void theQueuePlacesOfADeadServerAreDroppedAfterTheStalePeriod() {
+    LockBackend x = backend(pool("p", 1, 300));
+    LockBackend y = backend(pool("p", 1, 300));
+    x.tryAcquire("p", "a", NO_LEASE).orElseThrow();
+    y.acquire("p", "b", NO_LEASE, Optional.empty());
+    CompletableFuture<Optional<Grant>> c = x.acquire("p", "c", NO_LEASE, Optional.empty());
+    y.close(); // y dies with b in line, ahead of c
+    time.advance(1_990);
+    assertEquals(List.of("b", "c"), waiters(x));
+    time.advance(20); // y never renewed b's place: after 2 s it is gone, c's is renewed
+    assertEquals(List.of("c"), waiters(x));
+    x.release("p", "a", OptionalLong.empty());
+    assertEquals("c", c.getNow(null).orElseThrow().host());
+  }
+
+  @Test
+  void aDeadServersHolderKeepsTheSlotOnlyUntilItsLeaseEnds() {
+    LockBackend x = backend(pool("p", 1, 300));
+    LockBackend y = backend(pool("p", 1, 300));
+    x.tryAcquire("p", "a", Optional.of(Duration.ofSeconds(1))).orElseThrow();
+    x.close(); // x dies; nobody will release a's hold
+    CompletableFuture<Optional<Grant>> b = y.acquire("p", "b", NO_LEASE, Optional.empty());
+    time.advance(999);
+    assertFalse(b.isDone());
+    time.advance(1);
+    assertEquals("b", b.getNow(null).orElseThrow().host());
+  }
+
+  @Test
+  void aBackendStartsWhileMemcachedIsDownAndWorksOnceItIsUp() throws Exception {
+    memcached.kill();
+    LockBackend backend = backend(pool("p", 1, 300));
+    assertThrows(BackendUnavailableException.class, () -> backend.tryAcquire("p", "a", NO_LEASE));
+    memcached.restart();
+    assertTrue(eventually(() -> backend.tryAcquire("p", "a", NO_LEASE)).isPresent());
+  }
+
+  private static List<String> waiters(LockBackend backend) {
+    return backend.snapshot().get(0).waiters().stream().map(Waiter::host).toList();
+  }
+
+  /** The first answer of {@code call} that is not an unavailable backend, within 20 s. */
+  private static <T> T eventually(java.util.function.Supplier<T> call) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (true) {
+      try {
+        return call.get();
+      } catch (BackendUnavailableException reconnecting) {
+        if (System.nanoTime() > deadline) {
+          throw reconnecting;
+        }
+        Thread.sleep(50);
+      }
+    }
+  }
+
+  @Test
   void unreachableMemcachedAnswersUnavailableAndRecovers() throws Exception {
     LockBackend backend = backend(pool("p", 1, 300));
     backend.tryAcquire("p", "a", NO_LEASE).orElseThrow();
@@ -93,16 +150,9 @@ class MemcachedBackendTest extends LockBackendContract {
     assertThrows(BackendUnavailableException.class, () -> backend.tryAcquire("p", "b", NO_LEASE));
     assertThrows(BackendUnavailableException.class, backend::checkHealth);
     memcached.restart();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    Optional<Grant> grant = Optional.empty();
-    while (grant.isEmpty() && System.nanoTime() < deadline) {
-      try {
-        grant = backend.tryAcquire("p", "b", NO_LEASE);
-      } catch (BackendUnavailableException reconnecting) {
-        Thread.sleep(50);
-      }
-    }
-    assertTrue(grant.isPresent(), "memcached came back empty: b must get the pool");
+    assertTrue(
+        eventually(() -> backend.tryAcquire("p", "b", NO_LEASE)).isPresent(),
+        "memcached came back empty: b must get the pool");
     backend.checkHealth();
   }
 
