@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -155,7 +157,7 @@ final class MemcachedPool {
   }
 
   private <T> T change(
-      Function<SharedPoolChange, T> operation, java.util.function.Consumer<SharedPool> onWritten) {
+      Function<SharedPoolChange, T> operation, Consumer<SharedPool> onWritten) {
     Written<T> written;
     try {
       written = store.update(key, state -> propose(state, operation));
@@ -176,7 +178,7 @@ final class MemcachedPool {
     synchronized (this) {
       mine = new ArrayList<>(waits.values());
     }
-    Set<Long> ids = new java.util.HashSet<>();
+    Set<Long> ids = new HashSet<>();
     for (LocalWait wait : mine) {
       ids.add(wait.id);
       if (wait.epoch != 0 && wait.epoch != state.epoch() && !contains(state, wait.id)) {
@@ -199,7 +201,7 @@ final class MemcachedPool {
         granted.put(holder.waitId(), holder);
       }
     }
-    Set<Long> queued = new java.util.HashSet<>();
+    Set<Long> queued = new HashSet<>();
     state.queue().forEach(entry -> queued.add(entry.waitId()));
     List<Map.Entry<LocalWait, Optional<Grant>>> decided = new ArrayList<>();
     boolean unconfirmed = false;

@@ -10,6 +10,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import net.spy.memcached.CASResponse;
 import net.spy.memcached.CASValue;
 import net.spy.memcached.ConnectionFactoryBuilder;
@@ -33,8 +35,8 @@ final class MemcachedStore implements AutoCloseable {
   private static final SecureRandom EPOCHS = new SecureRandom();
 
   /** Held so the level set below sticks (java.util.logging keeps loggers weakly). */
-  private static final java.util.logging.Logger SPYMEMCACHED =
-      java.util.logging.Logger.getLogger("net.spy.memcached");
+  private static final Logger SPYMEMCACHED =
+      Logger.getLogger("net.spy.memcached");
 
   static {
     // Spymemcached logs through its own stderr logger unless told to use java.util.logging, and
@@ -43,7 +45,7 @@ final class MemcachedStore implements AutoCloseable {
       System.setProperty("net.spy.log.LoggerImpl", "net.spy.memcached.compat.log.SunLogger");
     }
     if (SPYMEMCACHED.getLevel() == null) {
-      SPYMEMCACHED.setLevel(java.util.logging.Level.WARNING);
+      SPYMEMCACHED.setLevel(Level.WARNING);
     }
   }
 
