@@ -9,8 +9,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The benchmark driver: {@code Bench [--quick] [handoff|throughput|waiters ...]} runs the named
- * measures (all three when none is named), each starting what it measures itself, and prints
+ * The benchmark driver: {@code Bench [--quick] [handoff|throughput|waiters|memcached ...]} runs the
+ * named measures (all of them when none is named), each starting what it measures itself, and prints
  * their figures as they come and as one table at the end. Exit status 0 when every measure ran
  * and every check passed, 1 otherwise, 64 on a usage error.
  */
@@ -25,7 +25,8 @@ public final class Bench {
     Servers.ensureNodelay();
     SERVER_LOG.setLevel(Level.WARNING);
     Map<String, Measure> known = new LinkedHashMap<>();
-    for (Measure measure : List.of(new HandoffBench(), new ThroughputBench(), new WaitersBench())) {
+    for (Measure measure : List.of(new HandoffBench(), new ThroughputBench(), new WaitersBench(),
+        new MemcachedBench())) {
       known.put(measure.name(), measure);
     }
     boolean quick = false;
@@ -76,6 +77,8 @@ public final class Bench {
     System.err.println("  handoff     wait -> release -> YES latency between two hosts (p50/p90/p99/max)");
     System.err.println("  throughput  get+release pairs/s over 16 connections, against a bare HttpServer");
     System.err.println("  waiters     15,000 parked /wait/ requests: heap and threads per waiter, release chain");
+    System.err.println("  memcached   the memcache backend on its own memcached: get+release pairs/s against raw");
+    System.err.println("              add+delete pairs/s, handoff latency within one server and across two");
     System.err.println("  --quick     fewer samples and shorter windows (CI; well under 30 s)");
   }
 }

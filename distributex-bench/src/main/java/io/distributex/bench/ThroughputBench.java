@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.LongAdder;
  * much of the JDK server's capacity Distributex keeps. Both servers run in this JVM.
  */
 final class ThroughputBench implements Measure {
-  private static final int CLIENTS = 16;
+  /** Connections, threads and hosts; also the pool's slots, so nobody ever waits. */
+  static final int CLIENTS = 16;
   private static final String YAML = "pools:\n  - name: t\n    maxlocks: 16\n    expire: 0\n";
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
@@ -51,25 +52,71 @@ final class ThroughputBench implements Measure {
     report.add(name(), "ratio distributex/bare", String.format(Locale.ROOT, "%.2f", distributex / bare));
   }
 
+  /** One client's connection: each {@link #pair} is one pair of calls, checked. */
+  interface PairClient extends AutoCloseable {
+    void pair() throws Exception;
+
+    @Override
+    void close();
+  }
+
+  /** Opens the connection of client {@code index} (0 to {@link #CLIENTS} - 1). */
+  interface Opener {
+    PairClient open(int index) throws Exception;
+  }
+
+  /**
+   * Client {@code index} of a Distributex server: host {@code h<index>}, {@code /get/} (must be
+   * {@code YES}) then {@code /release/} (must be {@code releaseAnswer}) of {@code pool}.
+   */
+  static Opener http(InetSocketAddress server, String pool, String releaseAnswer) {
+    return index -> {
+      String host = "h" + index;
+      String get = "/get/?pool=" + pool + "&host=" + host;
+      String release = "/release/?pool=" + pool + "&host=" + host;
+      HttpConn conn = HttpConn.open(server, TIMEOUT);
+      return new PairClient() {
+        @Override
+        public void pair() throws Exception {
+          HandoffBench.expect(conn.call(get), "YES", host + "'s /get/");
+          HandoffBench.expect(conn.call(release), releaseAnswer, host + "'s /release/");
+        }
+
+        @Override
+        public void close() {
+          conn.close();
+        }
+      };
+    };
+  }
+
   /** Runs the clients for warm-up plus window; returns the pairs per second within the window. */
   private static double drive(InetSocketAddress server, String releaseAnswer, Duration warmup, Duration window)
       throws Exception {
+    return drive("throughput", http(server, "t", releaseAnswer), warmup, window);
+  }
+
+  /**
+   * Runs {@link #CLIENTS} threads, each on its own connection from {@code opener}, making pairs
+   * for warm-up plus window; returns the pairs per second within the window. Every thread stops
+   * at the window's end (or at the first failure, which is thrown), and is given 10 s more.
+   */
+  static double drive(String name, Opener opener, Duration warmup, Duration window) throws Exception {
     CountDownLatch go = new CountDownLatch(1);
     LongAdder pairs = new LongAdder();
     AtomicReference<Throwable> failure = new AtomicReference<>();
     long[] bounds = new long[2];
     Thread[] threads = new Thread[CLIENTS];
     for (int i = 0; i < CLIENTS; i++) {
-      String host = "h" + i;
+      int index = i;
       threads[i] = new Thread(() -> {
-        try (HttpConn conn = HttpConn.open(server, TIMEOUT)) {
+        try (PairClient client = opener.open(index)) {
           go.await();
           long from = bounds[0];
           long until = bounds[1];
           long counted = 0;
           while (failure.get() == null) {
-            HandoffBench.expect(conn.call("/get/?pool=t&host=" + host), "YES", host + "'s /get/");
-            HandoffBench.expect(conn.call("/release/?pool=t&host=" + host), releaseAnswer, host + "'s /release/");
+            client.pair();
             long now = System.nanoTime();
             if (now >= until) {
               break;
@@ -82,7 +129,7 @@ final class ThroughputBench implements Measure {
         } catch (Throwable e) {
           failure.compareAndSet(null, e);
         }
-      }, "throughput-" + host);
+      }, name + "-" + index);
       threads[i].setDaemon(true);
       threads[i].start();
     }

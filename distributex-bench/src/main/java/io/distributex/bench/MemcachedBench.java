@@ -1,0 +1,152 @@
+package io.distributex.bench;
+
+import io.distributex.server.DistributexServer;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code memcached}: the {@code memcache} backend against its own memcached ({@link
+ * MemcachedProcess}), served by two Distributex servers A and B in this JVM.
+ *
+ * <ul>
+ *   <li>Throughput: {@code /get/} + {@code /release/} pairs per second through server A over
+ *       {@link ThroughputBench#CLIENTS} keep-alive connections (one thread and host each, a pool
+ *       of as many slots, so nobody waits), against the floor: {@code add} + {@code delete} pairs
+ *       per second straight to the same memcached, one raw text-protocol connection per thread,
+ *       one key per thread. Runs alternate (raw, distributex, distributex, raw) after warm-ups.
+ *   <li>Handoff latency ({@link HandoffBench#measure}): holder and waiter both on A (the release
+ *       on A answers A's waiter at once), and holder on A, waiter on B (B learns of the grant by
+ *       polling memcached, every 10 ms).
+ * </ul>
+ */
+final class MemcachedBench implements Measure {
+  private static final Duration TIMEOUT = Duration.ofSeconds(5);
+  /** The goal for distributex pairs/s over raw memcached pairs/s. */
+  private static final double RATIO_GOAL = 0.3;
+  /** Beyond this p99, cross-server handoffs are slower than the 10 ms poll explains. */
+  private static final long CROSS_P99_LIMIT_NANOS = 50_000_000;
+  /** The backend's default poll interval: cross-server releases are spread over one of them. */
+  private static final Duration POLL = Duration.ofMillis(10);
+
+  @Override
+  public String name() {
+    return "memcached";
+  }
+
+  @Override
+  public void run(boolean quick, Report report) throws Exception {
+    Duration warmup = quick ? Duration.ofMillis(200) : Duration.ofMillis(500);
+    Duration window = quick ? Duration.ofMillis(500) : Duration.ofMillis(2_500);
+    int sameWarmup = quick ? 100 : 1_000;
+    int crossWarmup = quick ? 20 : 200;
+    int measured = quick ? 200 : 1_000;
+    String m = name();
+    try (MemcachedProcess memcached = MemcachedProcess.start()) {
+      report.note("memcached pid " + memcached.pid() + " at " + memcached.hostAndPort());
+      String yaml = yaml(memcached.hostAndPort());
+      try (DistributexServer serverA = Servers.distributex(yaml);
+          DistributexServer serverB = Servers.distributex(yaml);
+          MemcachedConn stats = MemcachedConn.open(memcached.address(), TIMEOUT)) {
+        InetSocketAddress a = Servers.address(serverA);
+        InetSocketAddress b = Servers.address(serverB);
+
+        ThroughputBench.Opener raw = raw(memcached.address());
+        ThroughputBench.Opener distributex = ThroughputBench.http(a, "t", "OK");
+        ThroughputBench.drive("memcached-raw", raw, warmup, warmup);
+        Map<String, String> before = stats.stats();
+        ThroughputBench.drive("memcached-dx", distributex, warmup, warmup);
+        double rawRate = ThroughputBench.drive("memcached-raw", raw, warmup, window);
+        double dxRate = ThroughputBench.drive("memcached-dx", distributex, warmup, window);
+        dxRate += ThroughputBench.drive("memcached-dx", distributex, warmup, window);
+        rawRate += ThroughputBench.drive("memcached-raw", raw, warmup, window);
+        Map<String, String> after = stats.stats();
+        rawRate /= 2;
+        dxRate /= 2;
+        String setup = ThroughputBench.CLIENTS + " connections, 2 x " + window.toMillis() / 1000.0 + " s";
+        report.add(m, "distributex get+release pairs/s", Stats.count(dxRate) + " (" + setup + ")");
+        report.add(m, "raw memcached add+delete pairs/s", Stats.count(rawRate));
+        double ratio = dxRate / rawRate;
+        report.add(m, "ratio distributex/raw", String.format(Locale.ROOT, "%.2f (goal >= %.1f: %s)", ratio,
+            RATIO_GOAL, ratio >= RATIO_GOAL ? "met" : "NOT met"));
+        // The raw runs between the two stats are add and delete, never cas: these are Distributex's.
+        long casHits = delta(before, after, "cas_hits");
+        long casConflicts = delta(before, after, "cas_badval");
+        report.add(m, "cas conflicts per cas written", String.format(Locale.ROOT, "%.2f (%,d of %,d)",
+            casConflicts / (double) Math.max(1, casHits), casConflicts, casHits));
+
+        HandoffBench.measure(a, a, "p1", sameWarmup, measured, true, Duration.ZERO)
+            .report(report, m, "same-server handoff ");
+        HandoffBench.Handoffs cross = HandoffBench.measure(a, b, "p1", crossWarmup, measured, false, POLL);
+        cross.report(report, m, "cross-server handoff ");
+        long crossP99 = Stats.of(cross.samples()).p99();
+        if (crossP99 > CROSS_P99_LIMIT_NANOS) {
+          report.note("cross-server handoff p99 " + Stats.time(crossP99) + " is beyond "
+              + Stats.time(CROSS_P99_LIMIT_NANOS) + " (poll interval " + POLL.toMillis() + " ms)");
+        }
+
+        try (HttpConn status = HttpConn.open(a, TIMEOUT)) {
+          String text = status.call("/status").text();
+          boolean free = text.split("\"holders\":\\[\\],\"waiters\":\\[\\]", -1).length - 1 == 2;
+          if (free) {
+            report.add(m, "pools free after (A's /status)", "yes");
+          } else {
+            report.fail(m, "pools free after (A's /status)", text);
+          }
+        }
+      }
+      if (memcached.isAlive()) {
+        report.add(m, "memcached still running after", "yes");
+      } else {
+        report.fail(m, "memcached still running after", "no: it exited");
+      }
+    }
+  }
+
+  /** Servers A and B: the memcache backend, pool {@code t} for throughput, {@code p1} for handoffs. */
+  private static String yaml(String memcached) {
+    return "backend: memcache\n"
+        + "memcache:\n"
+        + "  servers: [\"" + memcached + "\"]\n"
+        + "pools:\n"
+        + "  - name: t\n"
+        + "    maxlocks: " + ThroughputBench.CLIENTS + "\n"
+        + "    expire: 0\n"
+        + "  - name: p1\n"
+        + "    maxlocks: 1\n"
+        + "    expire: 0\n";
+  }
+
+  /** Client {@code index} straight to memcached: {@code add} then {@code delete} of its own key. */
+  private static ThroughputBench.Opener raw(InetSocketAddress memcached) {
+    return index -> {
+      String key = "distributex-bench:raw:" + index;
+      String add = "add " + key + " 0 0 1\r\nx\r\n";
+      String delete = "delete " + key + "\r\n";
+      MemcachedConn conn = MemcachedConn.open(memcached, TIMEOUT);
+      try {
+        conn.expect(delete, "DELETED", "NOT_FOUND"); // left by a run that failed half-way
+      } catch (Exception e) {
+        conn.close();
+        throw e;
+      }
+      return new ThroughputBench.PairClient() {
+        @Override
+        public void pair() throws Exception {
+          conn.expect(add, "STORED");
+          conn.expect(delete, "DELETED");
+        }
+
+        @Override
+        public void close() {
+          conn.close();
+        }
+      };
+    };
+  }
+
+  private static long delta(Map<String, String> before, Map<String, String> after, String stat) {
+    return Long.parseLong(after.getOrDefault(stat, "0")) - Long.parseLong(before.getOrDefault(stat, "0"));
+  }
+}
