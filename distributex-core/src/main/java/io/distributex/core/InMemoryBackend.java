@@ -30,7 +30,8 @@ public final class InMemoryBackend implements LockBackend {
     ImmutableMap.Builder<String, InMemoryPool> states = ImmutableMap.builder();
     for (Pool pool : builder.pools) {
       pools.put(pool.name(), pool);
-      states.put(pool.name(), new InMemoryPool(pool, builder.time, tokens, waiterLimit));
+      states.put(
+          pool.name(), new InMemoryPool(pool, builder.time, tokens, waiterLimit, builder.listener));
     }
     this.pools = pools.buildOrThrow();
     this.states = states.buildOrThrow();
@@ -95,6 +96,7 @@ public final class InMemoryBackend implements LockBackend {
     private List<Pool> pools = List.of();
     private TimeSource time = TimeSource.system();
     private int maxWaiters = Integer.MAX_VALUE;
+    private LockListener listener = LockListener.NONE;
 
     private Builder() {}
 
@@ -114,6 +116,12 @@ public final class InMemoryBackend implements LockBackend {
     public Builder maxWaiters(int maxWaiters) {
       checkArgument(maxWaiters >= 1, "maxWaiters must be at least 1, got %s", maxWaiters);
       this.maxWaiters = maxWaiters;
+      return this;
+    }
+
+    /** Told of every grant, release, expiry and wait timeout; none by default. */
+    public Builder listener(LockListener listener) {
+      this.listener = new SafeListener(listener);
       return this;
     }
 

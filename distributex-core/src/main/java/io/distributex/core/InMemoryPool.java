@@ -25,15 +25,18 @@ final class InMemoryPool {
   private final TimeSource time;
   private final TokenSequence tokens;
   private final WaiterLimit waiterLimit;
+  private final LockListener listener;
   private final LinkedHashMap<String, Hold> holders = new LinkedHashMap<>();
   private final LinkedHashMap<String, QueuedAcquire> queue = new LinkedHashMap<>();
   private boolean closed;
 
-  InMemoryPool(Pool pool, TimeSource time, TokenSequence tokens, WaiterLimit waiterLimit) {
+  InMemoryPool(
+      Pool pool, TimeSource time, TokenSequence tokens, WaiterLimit waiterLimit, LockListener listener) {
     this.pool = pool;
     this.time = time;
     this.tokens = tokens;
     this.waiterLimit = waiterLimit;
+    this.listener = listener;
   }
 
   Pool pool() {
@@ -41,14 +44,14 @@ final class InMemoryPool {
   }
 
   Optional<Grant> tryAcquire(String host, Optional<Duration> lease) {
-    return locked(after -> tryAcquireLocked(host, lease));
+    return locked(after -> tryAcquireLocked(host, lease, after));
   }
 
   CompletableFuture<Optional<Grant>> acquire(
       String host, Optional<Duration> lease, Optional<Duration> timeout) {
     return locked(
         after -> {
-          Optional<Grant> now = tryAcquireLocked(host, lease);
+          Optional<Grant> now = tryAcquireLocked(host, lease, after);
           if (now.isPresent() || timeout.filter(Duration::isZero).isPresent()) {
             return CompletableFuture.completedFuture(now);
           }
@@ -72,13 +75,16 @@ final class InMemoryPool {
         });
   }
 
-  private Optional<Grant> tryAcquireLocked(String host, Optional<Duration> lease) {
+  private Optional<Grant> tryAcquireLocked(
+      String host, Optional<Duration> lease, List<Runnable> after) {
     Hold held = holders.get(host);
     if (held != null) {
       return Optional.of(renewed(held, pool.holdPeriod(lease)).grant(pool));
     }
     if (holders.size() < pool.maxlocks() && queue.isEmpty()) {
-      return Optional.of(grant(host, pool.holdPeriod(lease)).grant(pool));
+      Grant grant = grant(host, pool.holdPeriod(lease)).grant(pool);
+      after.add(() -> listener.granted(grant, Optional.empty()));
+      return Optional.of(grant);
     }
     return Optional.empty();
   }
@@ -91,6 +97,8 @@ final class InMemoryPool {
             if (token.isPresent() && token.getAsLong() != held.token()) {
               return Release.TOKEN_MISMATCH;
             }
+            Grant released = held.grant(pool);
+            after.add(() -> listener.released(released));
             end(held, after);
             return Release.RELEASED;
           }
@@ -150,10 +158,10 @@ final class InMemoryPool {
 
   /**
    * Takes {@code host} out of the queue if {@code future} still stands for its place, answering
-   * it with empty when {@code answer}; false when it no longer does (granted, answered, taken over,
-   * or the backend closed).
+   * it with empty when it {@code timedOut}; false when it no longer does (granted, answered,
+   * taken over, or the backend closed).
    */
-  private boolean leave(String host, CompletableFuture<Optional<Grant>> future, boolean answer) {
+  private boolean leave(String host, CompletableFuture<Optional<Grant>> future, boolean timedOut) {
     List<Runnable> after = new ArrayList<>(1);
     synchronized (this) {
       QueuedAcquire queued = queue.get(host);
@@ -163,7 +171,8 @@ final class InMemoryPool {
       queue.remove(host);
       queued.timeout().cancel();
       waiterLimit.free();
-      if (answer) {
+      if (timedOut) {
+        after.add(() -> listener.waitTimedOut(pool.name(), host));
         after.add(() -> future.complete(Optional.empty()));
       }
     }
@@ -179,6 +188,8 @@ final class InMemoryPool {
       if (closed || held == null || held.token() != token || held.expiresAt() != deadline) {
         return;
       }
+      Grant expired = held.grant(pool);
+      after.add(() -> listener.expired(expired));
       end(held, after);
     }
     after.forEach(Runnable::run);
@@ -207,9 +218,12 @@ final class InMemoryPool {
       queued.timeout().cancel();
       waiterLimit.free();
       Grant grant = grant(host, pool.holdPeriod(queued.lease())).grant(pool);
+      Duration waited = Duration.ofMillis(grant.acquired().toEpochMilli() - queued.since());
       after.add(
           () -> {
-            if (!queued.future().complete(Optional.of(grant))) {
+            boolean done = queued.future().complete(Optional.of(grant));
+            listener.granted(grant, Optional.of(waited));
+            if (!done) {
               // Completed from outside, not by cancel(): nobody takes this slot, pass it on.
               release(host, OptionalLong.of(grant.token()));
             }

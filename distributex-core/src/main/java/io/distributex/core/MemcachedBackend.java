@@ -44,7 +44,8 @@ public final class MemcachedBackend implements LockBackend {
       pools.put(pool.name(), pool);
       states.put(
           pool.name(),
-          new MemcachedPool(pool, store, builder.time, server, waiterLimit, builder.timing));
+          new MemcachedPool(
+              pool, store, builder.time, server, waiterLimit, builder.timing, builder.listener));
     }
     this.pools = pools.buildOrThrow();
     this.states = states.buildOrThrow();
@@ -128,6 +129,7 @@ public final class MemcachedBackend implements LockBackend {
     private int maxWaiters = Integer.MAX_VALUE;
     private Duration operationTimeout = Duration.ofSeconds(1);
     private Timing timing = Timing.DEFAULT;
+    private LockListener listener = LockListener.NONE;
 
     private Builder() {}
 
@@ -172,6 +174,15 @@ public final class MemcachedBackend implements LockBackend {
       checkArgument(staleAfter.compareTo(poll.multipliedBy(4)) >= 0, "staleAfter must be at least 4 polls");
       checkArgument(confirmWithin.compareTo(poll.multipliedBy(4)) >= 0, "confirmWithin must be at least 4 polls");
       this.timing = new Timing(poll.toMillis(), staleAfter.toMillis(), confirmWithin.toMillis());
+      return this;
+    }
+
+    /**
+     * Told of every grant, release, expiry and wait timeout this server writes (see {@link
+     * LockListener} for servers sharing one memcached); none by default.
+     */
+    public Builder listener(LockListener listener) {
+      this.listener = new SafeListener(listener);
       return this;
     }
 

@@ -17,6 +17,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -32,6 +33,9 @@ import java.util.function.Function;
  * and the poll makes sure that write comes within one poll interval.
  */
 final class MemcachedPool {
+  /** The most one queue place takes in the pool's value: two names and six numbers. */
+  private static final int MAX_PLACE_BYTES = 2 * (2 + 255) + 6 * 8;
+
   private final Pool pool;
   private final String key;
   private final MemcachedStore store;
@@ -39,7 +43,21 @@ final class MemcachedPool {
   private final String server;
   private final WaiterLimit waiterLimit;
   private final MemcachedBackend.Timing timing;
+  private final LockListener listener;
   private final Map<Long, LocalWait> waits = new LinkedHashMap<>();
+  private final BatchedChanges batches =
+      new BatchedChanges(
+          new BatchedChanges.Writer() {
+            @Override
+            public SharedPool write(List<BatchedChanges.Change<?>> batch) {
+              return MemcachedPool.this.write(batch);
+            }
+
+            @Override
+            public void written(SharedPool state) {
+              MemcachedPool.this.written(state);
+            }
+          });
   private TimeSource.Cancellable poll;
   private TimeSource.Cancellable deadlineTimer;
   private long deadlineAt = Long.MAX_VALUE;
@@ -52,7 +70,8 @@ final class MemcachedPool {
       TimeSource time,
       String server,
       WaiterLimit waiterLimit,
-      MemcachedBackend.Timing timing) {
+      MemcachedBackend.Timing timing,
+      LockListener listener) {
     this.pool = pool;
     this.key = MemcachedStore.key(pool.name());
     this.store = store;
@@ -60,6 +79,7 @@ final class MemcachedPool {
     this.server = server;
     this.waiterLimit = waiterLimit;
     this.timing = timing;
+    this.listener = listener;
   }
 
   Optional<Grant> tryAcquire(String host, Optional<Duration> lease) {
@@ -81,10 +101,10 @@ final class MemcachedPool {
               edit -> {
                 Optional<Holder> granted = edit.tryAcquire(host, lease);
                 if (granted.isEmpty() && timeout.filter(Duration::isZero).isEmpty()) {
+                  checkSize(edit);
                   reserve(wait);
                   edit.enqueue(
                       host, waitId, lease, time.currentTimeMillis() + timing.staleAfterMs(), giveUpAt);
-                  checkSize(edit);
                 }
                 return granted;
               },
@@ -158,19 +178,73 @@ final class MemcachedPool {
 
   private <T> T change(
       Function<SharedPoolChange, T> operation, Consumer<SharedPool> onWritten) {
-    Written<T> written;
-    try {
-      written = store.update(key, state -> propose(state, operation));
-      reachable();
-    } catch (BackendUnavailableException unavailable) {
-      unreachable(unavailable);
-      throw unavailable;
-    }
-    onWritten.accept(written.state());
-    settle(written.state());
-    return written.result();
+    return batches.apply(operation, onWritten);
   }
 
+  /** Writes a batch of changes in one compare-and-set (see {@link BatchedChanges}). */
+  private SharedPool write(List<BatchedChanges.Change<?>> batch) {
+    Written<List<Object>> written;
+    // The store applies the batch to one edit per attempt, and returns after the last: that one
+    // is what was written, and what the listener is told.
+    AtomicReference<SharedPoolChange> applied = new AtomicReference<>();
+    try {
+      written =
+          store.update(
+              key,
+              state ->
+                  propose(
+                      state,
+                      edit -> {
+                        applied.set(edit);
+                        return applyAll(batch, edit);
+                      }));
+    } catch (RuntimeException failed) {
+      if (failed instanceof BackendUnavailableException unavailable) {
+        unreachable(unavailable);
+      }
+      batch.forEach(change -> change.result.completeExceptionally(failed));
+      return null;
+    }
+    // Before the callers learn their results, so an answered client finds the event counted.
+    applied.get().events().forEach(event -> event.accept(listener));
+    for (int i = 0; i < batch.size(); i++) {
+      complete(batch.get(i), written.result().get(i), written.state());
+    }
+    return written.state();
+  }
+
+  /** Each change's result, or the exception it threw (before changing anything). */
+  private static List<Object> applyAll(List<BatchedChanges.Change<?>> batch, SharedPoolChange edit) {
+    List<Object> results = new ArrayList<>(batch.size());
+    for (BatchedChanges.Change<?> change : batch) {
+      try {
+        results.add(change.operation.apply(edit));
+      } catch (RuntimeException refused) {
+        results.add(new Refused(refused));
+      }
+    }
+    return results;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> void complete(BatchedChanges.Change<T> change, Object outcome, SharedPool state) {
+    if (outcome instanceof Refused refused) {
+      change.result.completeExceptionally(refused.exception());
+    } else {
+      change.onWritten.accept(state);
+      change.result.complete((T) outcome);
+    }
+  }
+
+  /** A change that threw instead of changing the pool; the others in its batch stand. */
+  private record Refused(RuntimeException exception) {}
+
+  private void written(SharedPool state) {
+    reachable();
+    settle(state);
+  }
+
+  /** The routine upkeep (our places, our deliveries, deadlines), then {@code operation}. */
   private <T> Proposal<T> propose(SharedPool state, Function<SharedPoolChange, T> operation) {
     long now = time.currentTimeMillis();
     SharedPoolChange edit = new SharedPoolChange(state, pool, now, server, timing.confirmWithinMs());
@@ -405,9 +479,11 @@ final class MemcachedPool {
     failed.forEach(wait -> finish(wait, failure));
   }
 
+  /** Refuses one more place when the pool's value would no longer fit memcached's item size. */
   private void checkSize(SharedPoolChange edit) {
-    if (edit.queueLength() > 1000 && edit.result().encode().length > MemcachedBackend.MAX_VALUE_BYTES) {
-      throw new TooManyWaitersException(edit.queueLength() - 1);
+    if (edit.queueLength() > 1000
+        && edit.result().encode().length + MAX_PLACE_BYTES > MemcachedBackend.MAX_VALUE_BYTES) {
+      throw new TooManyWaitersException(edit.queueLength());
     }
   }
 
@@ -417,14 +493,7 @@ final class MemcachedPool {
   }
 
   private Grant grant(Holder holder) {
-    return new Grant(
-        pool.name(),
-        holder.host(),
-        holder.token(),
-        Instant.ofEpochMilli(holder.acquired()),
-        holder.expiresAt() == Long.MAX_VALUE
-            ? Optional.empty()
-            : Optional.of(Instant.ofEpochMilli(holder.expiresAt())));
+    return holder.grant(pool.name());
   }
 
   private void cancelTimers() {

@@ -6,8 +6,10 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One pool's state as {@link MemcachedBackend} stores it under one memcached key: the holders,
@@ -48,7 +50,16 @@ record SharedPool(
       long expiresAt,
       long waitId,
       long confirmBy,
-      long order) {}
+      long order) {
+    Grant grant(String pool) {
+      return new Grant(
+          pool,
+          host,
+          token,
+          Instant.ofEpochMilli(acquired),
+          expiresAt == Long.MAX_VALUE ? Optional.empty() : Optional.of(Instant.ofEpochMilli(expiresAt)));
+    }
+  }
 
   /**
    * A place in the queue.

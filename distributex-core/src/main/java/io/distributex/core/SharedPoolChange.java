@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * One change to a {@link SharedPool}, computed from one version read from memcached and written
@@ -18,6 +19,9 @@ import java.util.Set;
  * the order they fell (holds end and hand their slot on, waits time out, grants never delivered
  * to their waiter's server are taken back, places no longer renewed by their server are dropped),
  * so whichever server touches the pool first after a deadline hands the slot on.
+ *
+ * <p>What the change did (grants, releases, expiries, timeouts) is collected as {@link #events()}
+ * for the {@link LockListener}, which is told only once the change is written.
  */
 final class SharedPoolChange {
   private final Pool pool;
@@ -30,6 +34,7 @@ final class SharedPoolChange {
   private long lastDeadline;
   private final List<Holder> holders;
   private final List<Queued> queue;
+  private final List<Consumer<LockListener>> events = new ArrayList<>();
   private boolean changed;
 
   SharedPoolChange(SharedPool from, Pool pool, long now, String server, long confirmWithinMs) {
@@ -53,6 +58,11 @@ final class SharedPoolChange {
     return queue.size();
   }
 
+  /** What this change did, to tell the listener once it is written. */
+  List<Consumer<LockListener>> events() {
+    return events;
+  }
+
   /** The changed state, one version on; the same version when nothing changed. */
   SharedPool result() {
     return new SharedPool(
@@ -66,6 +76,7 @@ final class SharedPoolChange {
       long order = Long.MAX_VALUE;
       int holder = -1;
       int queued = -1;
+      boolean timedOut = false;
       for (int i = 0; i < holders.size(); i++) {
         Holder each = holders.get(i);
         long deadline = holderDeadline(each);
@@ -84,14 +95,19 @@ final class SharedPoolChange {
           order = each.order();
           queued = i;
           holder = -1;
+          timedOut = each.giveUpAt() <= each.staleAt();
         }
       }
       if (holder >= 0) {
-        holders.remove(holder);
+        Grant expired = holders.remove(holder).grant(pool.name());
+        events.add(listener -> listener.expired(expired));
         changed = true;
         handOff();
       } else if (queued >= 0) {
-        queue.remove(queued);
+        Queued left = queue.remove(queued);
+        if (timedOut) {
+          events.add(listener -> listener.waitTimedOut(pool.name(), left.host()));
+        }
         changed = true;
       } else {
         handOff(); // a pool that memcached lost and this server queued into again
@@ -152,7 +168,10 @@ final class SharedPoolChange {
       return Optional.of(renew(held, pool.holdPeriod(lease)));
     }
     if (holders.size() < pool.maxlocks() && queue.isEmpty()) {
-      return Optional.of(grant(host, pool.holdPeriod(lease), 0, 0));
+      Holder granted = grant(host, pool.holdPeriod(lease), 0, 0);
+      Grant grant = granted.grant(pool.name());
+      events.add(listener -> listener.granted(grant, Optional.empty()));
+      return Optional.of(granted);
     }
     return Optional.empty();
   }
@@ -189,7 +208,8 @@ final class SharedPoolChange {
       if (token.isPresent() && token.getAsLong() != holders.get(held).token()) {
         return Release.TOKEN_MISMATCH;
       }
-      holders.remove(held);
+      Grant released = holders.remove(held).grant(pool.name());
+      events.add(listener -> listener.released(released));
       changed = true;
       handOff();
       return Release.RELEASED;
@@ -214,7 +234,10 @@ final class SharedPoolChange {
       long confirmBy = next.server().equals(server) ? 0 : now + confirmWithinMs;
       Optional<Duration> lease =
           next.leaseMs() == 0 ? Optional.empty() : Optional.of(Duration.ofMillis(next.leaseMs()));
-      grant(next.host(), pool.holdPeriod(lease), next.waitId(), confirmBy);
+      Grant grant =
+          grant(next.host(), pool.holdPeriod(lease), next.waitId(), confirmBy).grant(pool.name());
+      Optional<Duration> waited = Optional.of(Duration.ofMillis(now - next.since()));
+      events.add(listener -> listener.granted(grant, waited));
     }
   }
 
