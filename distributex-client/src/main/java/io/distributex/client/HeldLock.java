@@ -1,0 +1,240 @@
+package io.distributex.client;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The one implementation of {@link DistributedLock}: a grant, renewed until closed or lost. */
+final class HeldLock implements DistributedLock {
+  private static final System.Logger LOG = System.getLogger(HeldLock.class.getName());
+  private static final int HELD = 0;
+  private static final int LOST = 1;
+  private static final int CLOSED = 2;
+
+  private final DistributexClient client;
+  private final String pool;
+  private final long token;
+  private final long periodNanos;
+  private final boolean expires;
+  private final AtomicInteger state = new AtomicInteger(HELD);
+  private final List<Runnable> listeners = new ArrayList<>();
+  private volatile Instant expiresAt;
+  private volatile ScheduledFuture<?> renewal;
+  private volatile String lostBecause;
+
+  /** Until when (System.nanoTime) the hold is known to last; only meaningful when it expires. */
+  private long confirmedUntil;
+
+  /**
+   * @param grant a {@code YES} with a token
+   * @param receivedNanos when the grant arrived ({@link System#nanoTime()})
+   */
+  HeldLock(DistributexClient client, String pool, Reply grant, long receivedNanos) {
+    this.client = client;
+    this.pool = pool;
+    this.token = grant.token().orElseThrow();
+    this.expiresAt = grant.expires().orElse(null);
+    this.expires = expiresAt != null;
+    this.periodNanos = expires ? holdPeriod(client.lease(), expiresAt).toNanos() : 0;
+    if (expires && periodNanos < client.lease().toNanos() / 2) {
+      LOG.log(
+          Level.INFO,
+          "pool {0}: the grant ends within {1} s although the lease is {2} s: the pool''s expire is"
+              + " shorter, or the server''s clock is behind this machine''s; renewing every {3} s",
+          pool,
+          seconds(periodNanos),
+          Transport.seconds(client.lease()),
+          seconds(periodNanos / 3));
+    }
+    this.confirmedUntil = receivedNanos + periodNanos;
+  }
+
+  /**
+   * The period the server holds the slot for after each renewal: the lease, or less when the
+   * pool's {@code expire} is shorter (seen in the grant's expiry). The two clocks may differ, so
+   * the estimate is floored at a tenth of the lease rather than trusted down to nothing.
+   */
+  private static Duration holdPeriod(Duration lease, Instant expiresAt) {
+    Duration seen = Duration.ofMillis(expiresAt.toEpochMilli() - System.currentTimeMillis());
+    Duration floor = lease.dividedBy(10);
+    if (seen.compareTo(lease) >= 0) {
+      return lease;
+    }
+    return seen.compareTo(floor) > 0 ? seen : floor;
+  }
+
+  /** Starts renewing every third of the hold period; holds that never expire need none. */
+  void startRenewing() {
+    if (!expires) {
+      return;
+    }
+    long every = Math.max(1, periodNanos / 3);
+    renewal = client.scheduleAtFixedRate(this::renewNow, every, every, TimeUnit.NANOSECONDS);
+    if (state.get() != HELD) {
+      renewal.cancel(false);
+    }
+  }
+
+  @Override
+  public String pool() {
+    return pool;
+  }
+
+  @Override
+  public long token() {
+    return token;
+  }
+
+  @Override
+  public Optional<Instant> expiresAt() {
+    return Optional.ofNullable(expiresAt);
+  }
+
+  @Override
+  public boolean isHeld() {
+    if (state.get() != HELD) {
+      return false;
+    }
+    if (expires && System.nanoTime() - confirmedUntil() >= 0) {
+      lose("no renewal succeeded within the hold period of " + seconds(periodNanos) + " s");
+      return false;
+    }
+    return true;
+  }
+
+  @Override
+  public void onLost(Runnable listener) {
+    if (listener == null) {
+      throw new IllegalArgumentException("listener must not be null");
+    }
+    boolean runNow;
+    synchronized (this) {
+      runNow = state.get() == LOST;
+      if (!runNow) {
+        listeners.add(listener);
+      }
+    }
+    if (runNow) {
+      client.runListener(listener);
+    }
+  }
+
+  @Override
+  public void close() {
+    int before;
+    do {
+      before = state.get();
+      if (before == CLOSED) {
+        return;
+      }
+    } while (!state.compareAndSet(before, CLOSED));
+    stopRenewing();
+    synchronized (this) {
+      listeners.clear();
+    }
+    try {
+      Reply reply =
+          client
+              .send("release/", client.lockQuery(pool, "token", Long.toString(token)), client.requestTimeout())
+              .join();
+      if (reply.is(409, "NO")) {
+        LOG.log(Level.DEBUG, "pool {0}: grant {1} had already ended when released", pool, Long.toString(token));
+      } else if (!reply.is(200, "OK")) {
+        LOG.log(Level.WARNING, "pool {0}: release of grant {1} refused: {2}", pool, Long.toString(token), reply.sentence());
+      }
+    } catch (CompletionException | DistributexException failed) {
+      // close() must not throw for an unreachable server: the hold ends by itself.
+      Throwable cause = failed instanceof CompletionException ? failed.getCause() : failed;
+      LOG.log(
+          Level.WARNING,
+          "pool {0}: could not release grant {1} ({2}); it ends by itself {3}",
+          pool,
+          Long.toString(token),
+          cause.getMessage(),
+          expiresAt == null ? "never: release it by hand" : "at " + expiresAt);
+    } finally {
+      client.released(this);
+    }
+  }
+
+  /** One renewal, sent without waiting for its answer (several may be in flight). */
+  private void renewNow() {
+    if (!isHeld()) {
+      stopRenewing();
+      return;
+    }
+    long sent = System.nanoTime();
+    Duration timeout = Duration.ofNanos(Math.min(client.requestTimeout().toNanos(), periodNanos));
+    client
+        .send("renew/", client.lockQuery(pool, "token", Long.toString(token)), timeout)
+        .whenComplete(
+            (reply, failure) -> {
+              if (state.get() != HELD) {
+                return;
+              }
+              if (failure == null && reply.is(200, "OK")) {
+                renewed(sent + periodNanos, reply.expires().orElse(null));
+              } else if (failure == null && reply.is(409, "NO")) {
+                lose("the server no longer holds it (renewal refused)");
+              } else {
+                Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+                String why = cause != null ? cause.getMessage() : reply.sentence();
+                LOG.log(Level.WARNING, "pool {0}: renewal of grant {1} failed: {2}", pool, Long.toString(token), why);
+                isHeld();
+              }
+            });
+  }
+
+  private synchronized void renewed(long until, Instant serverExpiry) {
+    if (until - confirmedUntil > 0) {
+      confirmedUntil = until;
+      if (serverExpiry != null) {
+        expiresAt = serverExpiry;
+      }
+    }
+  }
+
+  private synchronized long confirmedUntil() {
+    return confirmedUntil;
+  }
+
+  private void lose(String because) {
+    List<Runnable> toTell;
+    synchronized (this) {
+      if (!state.compareAndSet(HELD, LOST)) {
+        return;
+      }
+      lostBecause = because;
+      toTell = new ArrayList<>(listeners);
+      listeners.clear();
+    }
+    stopRenewing();
+    LOG.log(Level.WARNING, "pool {0}: lock lost (grant {1}): {2}", pool, Long.toString(token), because);
+    toTell.forEach(client::runListener);
+  }
+
+  private void stopRenewing() {
+    ScheduledFuture<?> scheduled = renewal;
+    if (scheduled != null) {
+      scheduled.cancel(false);
+    }
+  }
+
+  private static String seconds(long nanos) {
+    return Transport.seconds(Duration.ofNanos(nanos));
+  }
+
+  @Override
+  public String toString() {
+    int now = state.get();
+    String held = now == HELD ? "held" : now == CLOSED ? "closed" : "lost: " + lostBecause;
+    return "DistributedLock[pool=" + pool + ", token=" + token + ", " + held + "]";
+  }
+}

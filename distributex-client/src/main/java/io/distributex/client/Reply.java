@@ -1,0 +1,82 @@
+package io.distributex.client;
+
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * One answer of a server, as far as a lock call cares: status, body, and the grant headers of a
+ * {@code YES}.
+ */
+record Reply(URI server, int status, String body, OptionalLong token, Optional<Instant> expires) {
+  static final String TOKEN_HEADER = "X-Distributex-Token";
+  static final String EXPIRES_HEADER = "X-Distributex-Expires";
+  private static final int MAX_SENTENCE = 300;
+
+  static Reply of(URI server, HttpResponse<String> response) {
+    return new Reply(
+        server,
+        response.statusCode(),
+        response.body() == null ? "" : response.body().strip(),
+        positive(response.headers().firstValue(TOKEN_HEADER)),
+        positive(response.headers().firstValue(EXPIRES_HEADER)).stream()
+            .mapToObj(Instant::ofEpochMilli)
+            .findFirst());
+  }
+
+  boolean is(int status, String word) {
+    return this.status == status && body.equals(word);
+  }
+
+  /** The sentence of an {@code INVALID}/{@code ERROR} answer, or a description of a stranger one. */
+  String sentence() {
+    for (String prefix : new String[] {"INVALID:", "ERROR:"}) {
+      if (body.startsWith(prefix)) {
+        return shorten(body.substring(prefix.length()).strip());
+      }
+    }
+    String firstLine = body.lines().findFirst().orElse("").strip();
+    return "unexpected answer from " + server + ": HTTP " + status
+        + (firstLine.isEmpty() ? "" : " '" + shorten(firstLine) + "'");
+  }
+
+  /** The exception this answer stands for, when it is neither a grant nor a refusal of one. */
+  DistributexException failure() {
+    String sentence = sentence();
+    boolean ours = body.startsWith("INVALID:") || body.startsWith("ERROR:");
+    if (status == 401) {
+      return new AuthenticationException(ours ? sentence : "authentication required (HTTP 401 from " + server + ")");
+    }
+    if (status == 403) {
+      return new NotAllowedException(sentence);
+    }
+    if (status == 404 && body.startsWith("INVALID: unknown pool")) {
+      return new UnknownPoolException(sentence);
+    }
+    if (status >= 400 && status < 500) {
+      return new InvalidRequestException(sentence);
+    }
+    if (status >= 500) {
+      return new ServerUnavailableException(sentence);
+    }
+    return new DistributexException(sentence);
+  }
+
+  private static String shorten(String text) {
+    return text.length() <= MAX_SENTENCE ? text : text.substring(0, MAX_SENTENCE) + "...";
+  }
+
+  private static OptionalLong positive(Optional<String> header) {
+    if (header.isEmpty()) {
+      return OptionalLong.empty();
+    }
+    try {
+      long value = Long.parseLong(header.get().strip());
+      return value > 0 ? OptionalLong.of(value) : OptionalLong.empty();
+    } catch (NumberFormatException malformed) {
+      return OptionalLong.empty();
+    }
+  }
+}

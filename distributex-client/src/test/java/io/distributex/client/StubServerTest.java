@@ -1,0 +1,219 @@
+package io.distributex.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpExchange;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** What the embedded server cannot show yet (authentication) or should never send. */
+@Timeout(60)
+class StubServerTest {
+  @Test
+  void sendsTheSecretAsBearerAndMaps401() {
+    try (StubServer stub =
+            new StubServer(exchange -> StubServer.send(exchange, 401, "INVALID: authentication required",
+                "WWW-Authenticate", "Basic realm=\"distributex\""));
+        DistributexClient client = DistributexClient.builder().server(stub.uri()).secret("s3cret").build()) {
+      AuthenticationException thrown = assertThrows(AuthenticationException.class, () -> client.lock("pool1"));
+      assertEquals("authentication required", thrown.getMessage());
+      assertThrows(AuthenticationException.class, () -> client.tryLock("pool1"));
+      assertFalse(stub.requests.isEmpty());
+      stub.requests.forEach(request -> assertEquals("Bearer s3cret", request.authorization()));
+    }
+  }
+
+  @Test
+  void sendsNoAuthorizationWithoutASecret() {
+    try (StubServer stub = new StubServer(exchange -> StubServer.send(exchange, 200, "NO"));
+        DistributexClient client = DistributexClient.builder().server(stub.uri()).build()) {
+      assertTrue(client.tryLock("pool1").isEmpty());
+      assertNull(stub.requests.get(0).authorization());
+      assertEquals("/get/", stub.requests.get(0).path());
+      assertEquals(client.identity(), stub.requests.get(0).param("host"));
+      assertEquals("15", stub.requests.get(0).param("lease"));
+    }
+  }
+
+  @Test
+  void errorAnswersCarryTheServersSentence() {
+    try (StubServer stub =
+            new StubServer(exchange -> StubServer.send(exchange, 503, "ERROR: backend unavailable: memcached down"));
+        DistributexClient client = DistributexClient.builder().server(stub.uri()).build()) {
+      ServerUnavailableException thrown = assertThrows(ServerUnavailableException.class, () -> client.tryLock("p"));
+      assertEquals("backend unavailable: memcached down", thrown.getMessage());
+    }
+    try (StubServer stub = new StubServer(exchange -> StubServer.send(exchange, 400, "INVALID: lease must be a number"));
+        DistributexClient client = DistributexClient.builder().server(stub.uri()).build()) {
+      InvalidRequestException thrown = assertThrows(InvalidRequestException.class, () -> client.tryLock("p"));
+      assertEquals("lease must be a number", thrown.getMessage());
+    }
+  }
+
+  @Test
+  void answersOutsideTheProtocolAreErrorsNotFalse() {
+    try (StubServer stub = new StubServer(exchange -> StubServer.send(exchange, 200, "<html>proxy says hi</html>"));
+        DistributexClient client = DistributexClient.builder().server(stub.uri()).build()) {
+      DistributexException thrown = assertThrows(DistributexException.class, () -> client.tryLock("p"));
+      assertTrue(thrown.getMessage().contains("unexpected answer"), thrown.getMessage());
+    }
+  }
+
+  @Test
+  void aGrantWithoutTokenIsRefusedAndReleased() {
+    try (StubServer stub =
+            new StubServer(
+                exchange -> StubServer.send(exchange, 200, exchange.getRequestURI().getPath().startsWith("/get") ? "YES" : "OK"));
+        DistributexClient client = DistributexClient.builder().server(stub.uri()).build()) {
+      DistributexException thrown = assertThrows(DistributexException.class, () -> client.tryLock("p"));
+      assertTrue(thrown.getMessage().contains("without a fencing token"), thrown.getMessage());
+      assertEquals(1, stub.requests("/release/").size());
+    }
+  }
+
+  @Test
+  void aLongWaitIsReissuedAndEachNewRequestTakesOverTheOldOne() throws Exception {
+    List<HttpExchange> parked = new ArrayList<>();
+    AtomicInteger waitsSeen = new AtomicInteger();
+    try (StubServer stub =
+            new StubServer(
+                exchange -> {
+                  String path = exchange.getRequestURI().getPath();
+                  if (!path.equals("/wait/")) {
+                    StubServer.send(exchange, 200, "OK");
+                    return;
+                  }
+                  synchronized (parked) {
+                    // Like the server: a new wait of the same host answers the earlier one NO.
+                    for (HttpExchange earlier : parked) {
+                      StubServer.send(earlier, 200, "NO");
+                    }
+                    parked.clear();
+                    if (waitsSeen.incrementAndGet() >= 4) {
+                      StubServer.send(exchange, 200, "YES", "X-Distributex-Token", "42",
+                          "X-Distributex-Expires", Long.toString(System.currentTimeMillis() + 15_000));
+                    } else {
+                      parked.add(exchange);
+                    }
+                  }
+                });
+        DistributexClient client =
+            DistributexClient.builder().server(stub.uri()).waitRefresh(Duration.ofMillis(100)).build()) {
+      DistributedLock lock = client.lock("p");
+      assertEquals(42, lock.token());
+      List<StubServer.Request> waits = stub.requests("/wait/");
+      assertTrue(waits.size() >= 4, "re-issued: " + waits.size());
+      waits.forEach(wait -> assertEquals(client.identity(), wait.param("host")));
+      waits.forEach(wait -> assertNull(wait.param("timeout"), "lock() waits without limit"));
+      lock.close();
+      List<StubServer.Request> releases = stub.requests("/release/");
+      assertEquals(1, releases.size());
+      assertEquals("42", releases.get(0).param("token"));
+    }
+  }
+
+
+  @Test
+  void aGrantIsHandedOutOnlyAfterTheReplacementRequestIsAnswered() throws Exception {
+    List<HttpExchange> parked = new ArrayList<>();
+    AtomicInteger waitsSeen = new AtomicInteger();
+    AtomicBoolean secondAnswered = new AtomicBoolean();
+    String[] grant = {"X-Distributex-Token", "7", "X-Distributex-Expires", Long.toString(System.currentTimeMillis() + 60_000)};
+    try (StubServer stub =
+            new StubServer(
+                exchange -> {
+                  if (!exchange.getRequestURI().getPath().equals("/wait/")) {
+                    StubServer.send(exchange, 200, "OK");
+                    return;
+                  }
+                  if (waitsSeen.incrementAndGet() == 1) {
+                    synchronized (parked) {
+                      parked.add(exchange);
+                    }
+                    return;
+                  }
+                  // The slot was granted to the first request just before this one arrived:
+                  // the first is answered YES, this one (the host holds) YES too, but late.
+                  synchronized (parked) {
+                    StubServer.send(parked.remove(0), 200, "YES", grant);
+                  }
+                  try {
+                    Thread.sleep(300);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  secondAnswered.set(true);
+                  StubServer.send(exchange, 200, "YES", grant);
+                });
+        DistributexClient client =
+            DistributexClient.builder().server(stub.uri()).waitRefresh(Duration.ofMillis(100)).build()) {
+      DistributedLock lock = client.lock("p");
+      assertTrue(secondAnswered.get(), "the lock waited for the replacement's answer");
+      assertEquals(7, lock.token());
+      assertEquals(2, stub.requests("/wait/").size());
+      assertEquals(0, stub.requests("/release/").size());
+      lock.close();
+      assertEquals(1, stub.requests("/release/").size());
+    }
+  }
+
+  @Test
+  void aReplacementRequestLostOnTheWayDelaysTheGrantByOneRequestTimeoutAtMost() throws Exception {
+    List<HttpExchange> parked = new ArrayList<>();
+    AtomicInteger waitsSeen = new AtomicInteger();
+    String[] grant = {"X-Distributex-Token", "9", "X-Distributex-Expires", Long.toString(System.currentTimeMillis() + 60_000)};
+    try (StubServer stub =
+            new StubServer(
+                exchange -> {
+                  if (!exchange.getRequestURI().getPath().equals("/wait/")) {
+                    StubServer.send(exchange, 200, "OK");
+                    return;
+                  }
+                  synchronized (parked) {
+                    if (waitsSeen.incrementAndGet() == 2) {
+                      StubServer.send(parked.remove(0), 200, "YES", grant);
+                    }
+                    parked.add(exchange); // the second one is never answered
+                  }
+                });
+        DistributexClient client =
+            DistributexClient.builder()
+                .server(stub.uri())
+                .waitRefresh(Duration.ofMillis(100))
+                .requestTimeout(Duration.ofMillis(300))
+                .build()) {
+      DistributedLock lock = client.lock("p");
+      assertEquals(9, lock.token());
+      assertTrue(lock.isHeld());
+      lock.close();
+      synchronized (parked) {
+        for (HttpExchange exchange : parked) {
+          exchange.close();
+        }
+      }
+    }
+  }
+
+  @Test
+  void anEarlyNoQueuesAgainWithBackoffUntilTheTimeoutRunsOut() throws Exception {
+    try (StubServer stub =
+            new StubServer(
+                exchange -> StubServer.send(exchange, 200, exchange.getRequestURI().getPath().equals("/wait/") ? "NO" : "OK"));
+        DistributexClient client = DistributexClient.builder().server(stub.uri()).build()) {
+      assertTrue(client.tryLock("p", Duration.ofMillis(400)).isEmpty());
+      List<StubServer.Request> waits = stub.requests("/wait/");
+      assertTrue(waits.size() >= 2 && waits.size() <= 10, "queued again, without spinning: " + waits.size());
+      double firstTimeout = Double.parseDouble(waits.get(0).param("timeout"));
+      assertTrue(firstTimeout > 0 && firstTimeout <= 0.4, "timeout sent: " + firstTimeout);
+    }
+  }
+}
