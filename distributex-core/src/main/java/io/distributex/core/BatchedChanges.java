@@ -1,5 +1,6 @@
 package io.distributex.core;
 
+import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -20,6 +21,7 @@ import java.util.function.Function;
  * holder, and every holder looks at the queue again after giving the turn up.
  */
 final class BatchedChanges {
+  private static final System.Logger LOG = System.getLogger(BatchedChanges.class.getName());
   private static final int MOST_PER_BATCH = 128;
 
   private final ConcurrentLinkedQueue<Change<?>> queued = new ConcurrentLinkedQueue<>();
@@ -50,15 +52,19 @@ final class BatchedChanges {
       List<SharedPool> written = new ArrayList<>(2);
       try {
         for (List<Change<?>> batch = next(); !batch.isEmpty(); batch = next()) {
-          SharedPool state = writer.write(batch);
-          if (state != null) {
-            written.add(state);
-          }
+          write(batch, written);
         }
       } finally {
         turn.unlock();
       }
-      written.forEach(writer::written);
+      for (SharedPool state : written) {
+        try {
+          writer.written(state);
+        } catch (RuntimeException failed) {
+          // Our change is written; what the follow-up failed at, the next poll catches up on.
+          LOG.log(Level.WARNING, "after a write: " + failed, failed);
+        }
+      }
       if (queued.isEmpty()) {
         break;
       }
@@ -69,6 +75,18 @@ final class BatchedChanges {
       if (failed.getCause() instanceof RuntimeException cause) {
         throw cause;
       }
+      throw failed;
+    }
+  }
+
+  private void write(List<Change<?>> batch, List<SharedPool> written) {
+    try {
+      SharedPool state = writer.write(batch);
+      if (state != null) {
+        written.add(state);
+      }
+    } catch (RuntimeException | Error failed) {
+      batch.forEach(change -> change.result.completeExceptionally(failed));
       throw failed;
     }
   }

@@ -12,6 +12,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The backend that keeps every pool in memcached, so that any number of Distributex servers
@@ -31,12 +35,19 @@ public final class MemcachedBackend implements LockBackend {
   static final int MAX_VALUE_BYTES = 900 * 1024;
 
   private final MemcachedStore store;
+  private final ExecutorService ownIo;
   private final Map<String, Pool> pools;
   private final Map<String, MemcachedPool> states;
 
   private MemcachedBackend(Builder builder) {
     this.store = new MemcachedStore(builder.servers, builder.operationTimeout.toMillis());
-    String server = HexFormat.of().formatHex(new SecureRandom().generateSeed(6));
+    byte[] id = new byte[6];
+    new SecureRandom().nextBytes(id);
+    String server = HexFormat.of().formatHex(id);
+    // Polls, expiries and timeouts talk to memcached here, never on the time source's one thread,
+    // which every pool and backend of the JVM shares.
+    this.ownIo = builder.io == null ? newIoExecutor() : null;
+    Executor io = builder.io == null ? ownIo : builder.io;
     WaiterLimit waiterLimit = new WaiterLimit(builder.maxWaiters);
     ImmutableMap.Builder<String, Pool> pools = ImmutableMap.builder();
     ImmutableMap.Builder<String, MemcachedPool> states = ImmutableMap.builder();
@@ -45,7 +56,7 @@ public final class MemcachedBackend implements LockBackend {
       states.put(
           pool.name(),
           new MemcachedPool(
-              pool, store, builder.time, server, waiterLimit, builder.timing, builder.listener));
+              pool, store, builder.time, server, waiterLimit, builder.timing, builder.listener, io));
     }
     this.pools = pools.buildOrThrow();
     this.states = states.buildOrThrow();
@@ -99,7 +110,21 @@ public final class MemcachedBackend implements LockBackend {
   @Override
   public void close() {
     states.values().forEach(MemcachedPool::close);
+    if (ownIo != null) {
+      ownIo.shutdownNow();
+    }
     store.close();
+  }
+
+  private static ExecutorService newIoExecutor() {
+    AtomicInteger count = new AtomicInteger();
+    return Executors.newFixedThreadPool(
+        2,
+        task -> {
+          Thread thread = new Thread(task, "distributex-memcached-" + count.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        });
   }
 
   private MemcachedPool state(String pool) {
@@ -130,8 +155,15 @@ public final class MemcachedBackend implements LockBackend {
     private Duration operationTimeout = Duration.ofSeconds(1);
     private Timing timing = Timing.DEFAULT;
     private LockListener listener = LockListener.NONE;
+    private Executor io;
 
     private Builder() {}
+
+    /** Where polls and deadlines talk to memcached; tests run them in the timer's thread. */
+    Builder ioExecutor(Executor io) {
+      this.io = io;
+      return this;
+    }
 
     /** The memcached servers; several are used by consistent hashing (each pool on one). */
     public Builder servers(List<InetSocketAddress> servers) {

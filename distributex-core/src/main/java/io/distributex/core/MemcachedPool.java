@@ -15,7 +15,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.lang.System.Logger.Level;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -33,6 +35,7 @@ import java.util.function.Function;
  * and the poll makes sure that write comes within one poll interval.
  */
 final class MemcachedPool {
+  private static final System.Logger LOG = System.getLogger(MemcachedPool.class.getName());
   /** The most one queue place takes in the pool's value: two names and six numbers. */
   private static final int MAX_PLACE_BYTES = 2 * (2 + 255) + 6 * 8;
 
@@ -44,6 +47,7 @@ final class MemcachedPool {
   private final WaiterLimit waiterLimit;
   private final MemcachedBackend.Timing timing;
   private final LockListener listener;
+  private final Executor io;
   private final Map<Long, LocalWait> waits = new LinkedHashMap<>();
   private final BatchedChanges batches =
       new BatchedChanges(
@@ -63,6 +67,9 @@ final class MemcachedPool {
   private long deadlineAt = Long.MAX_VALUE;
   private long unreachableSince;
   private boolean closed;
+  /** The epoch of the newest state seen, and those it replaced (memcached lost the pool). */
+  private long currentEpoch;
+  private final Set<Long> retiredEpochs = new HashSet<>();
 
   MemcachedPool(
       Pool pool,
@@ -71,7 +78,8 @@ final class MemcachedPool {
       String server,
       WaiterLimit waiterLimit,
       MemcachedBackend.Timing timing,
-      LockListener listener) {
+      LockListener listener,
+      Executor io) {
     this.pool = pool;
     this.key = MemcachedStore.key(pool.name());
     this.store = store;
@@ -80,6 +88,7 @@ final class MemcachedPool {
     this.waiterLimit = waiterLimit;
     this.timing = timing;
     this.listener = listener;
+    this.io = io;
   }
 
   Optional<Grant> tryAcquire(String host, Optional<Duration> lease) {
@@ -94,6 +103,9 @@ final class MemcachedPool {
         timeout.map(limit -> time.currentTimeMillis() + limit.toMillis()).orElse(Long.MAX_VALUE);
     LocalWait wait = new LocalWait(waitId, host, lease, giveUpAt, future);
     register(wait);
+    // Armed before the wait can be answered, so that answering it always disarms it.
+    timeout.ifPresent(
+        limit -> wait.timeout = time.schedule(() -> io.execute(this::timeOut), limit.toMillis()));
     Optional<Holder> now;
     try {
       now =
@@ -117,7 +129,6 @@ final class MemcachedPool {
       unregister(waitId);
       return CompletableFuture.completedFuture(now.map(this::grant));
     }
-    timeout.ifPresent(limit -> wait.timeout = time.schedule(this::timeOut, limit.toMillis()));
     return future;
   }
 
@@ -165,7 +176,8 @@ final class MemcachedPool {
         state.holders().stream()
             .filter(h -> h.expiresAt() > now && (h.confirmBy() == 0 || h.confirmBy() > now))
             .toList(),
-        state.queue().stream().filter(q -> q.staleAt() > now && q.giveUpAt() > now).toList());
+        state.queue().stream().filter(q -> q.staleAt() > now && q.giveUpAt() > now).toList(),
+        state.lost());
   }
 
   /**
@@ -247,21 +259,25 @@ final class MemcachedPool {
   /** The routine upkeep (our places, our deliveries, deadlines), then {@code operation}. */
   private <T> Proposal<T> propose(SharedPool state, Function<SharedPoolChange, T> operation) {
     long now = time.currentTimeMillis();
-    SharedPoolChange edit = new SharedPoolChange(state, pool, now, server, timing.confirmWithinMs());
     List<LocalWait> mine;
     synchronized (this) {
       mine = new ArrayList<>(waits.values());
     }
     Set<Long> ids = new HashSet<>();
+    mine.forEach(wait -> ids.add(wait.id));
+    SharedPoolChange edit =
+        new SharedPoolChange(state, pool, now, server, ids, timing.confirmWithinMs());
     for (LocalWait wait : mine) {
-      ids.add(wait.id);
-      if (wait.epoch != 0 && wait.epoch != state.epoch() && !contains(state, wait.id)) {
-        // Memcached lost the pool (restart, eviction): put our waiters back in line.
+      if (wait.lostWithEpoch(state) && !contains(state, wait.id) && !edit.queues(wait.host)
+          && !edit.holds(wait.host) && wait.giveUpAt > now) {
+        // Memcached lost the pool (restart, eviction): put our waiter back in line. One whose
+        // host holds or waits meanwhile, or whose time is up, is answered by settle().
         edit.enqueue(wait.host, wait.id, wait.lease, now + timing.staleAfterMs(), wait.giveUpAt);
       }
     }
     edit.confirm(ids);
-    edit.refresh(ids, now + timing.staleAfterMs(), now + timing.staleAfterMs() / 2);
+    // Renewed every quarter of the stale period: a server must miss three in a row to lose them.
+    edit.refresh(ids, now + timing.staleAfterMs(), now + timing.staleAfterMs() * 3 / 4);
     edit.maintain();
     T result = operation.apply(edit);
     return new Proposal<>(edit.result(), edit.changed(), result);
@@ -270,32 +286,79 @@ final class MemcachedPool {
   /** Answers the local waits that the stored state has decided, and arms the timers. */
   private void settle(SharedPool state) {
     Map<Long, Holder> granted = new HashMap<>();
+    Map<String, Holder> byHost = new HashMap<>();
     for (Holder holder : state.holders()) {
+      byHost.put(holder.host(), holder);
       if (holder.waitId() != 0) {
         granted.put(holder.waitId(), holder);
       }
     }
     Set<Long> queued = new HashSet<>();
-    state.queue().forEach(entry -> queued.add(entry.waitId()));
-    List<Map.Entry<LocalWait, Optional<Grant>>> decided = new ArrayList<>();
+    Set<String> queuedHosts = new HashSet<>();
+    state.queue().forEach(
+        entry -> {
+          queued.add(entry.waitId());
+          queuedHosts.add(entry.host());
+        });
+    Set<Long> lost = new HashSet<>(state.lost());
+    long now = time.currentTimeMillis();
+    List<Map.Entry<LocalWait, Object>> decided = new ArrayList<>();
     boolean unconfirmed = false;
     synchronized (this) {
+      if (retiredEpochs.contains(state.epoch())) {
+        return; // read before memcached lost the pool; a newer state has been seen
+      }
+      if (state.epoch() != currentEpoch) {
+        if (currentEpoch != 0) {
+          retiredEpochs.add(currentEpoch);
+        }
+        currentEpoch = state.epoch();
+      }
       for (LocalWait wait : waits.values()) {
         Holder holder = granted.get(wait.id);
-        if (wait.epoch != 0 && wait.epoch != state.epoch() && (holder != null || queued.contains(wait.id))) {
+        if (wait.lostWithEpoch(state) && (holder != null || queued.contains(wait.id))) {
           wait.enqueuedIn(state); // queued again after memcached lost the pool
         }
-        if (holder != null && holder.confirmBy() == 0) {
-          decided.add(Map.entry(wait, Optional.of(grant(holder))));
-        } else if (holder != null) {
-          unconfirmed = true;
-        } else if (!queued.contains(wait.id) && wait.isSettledBy(state)) {
-          decided.add(Map.entry(wait, Optional.empty()));
+        Object answer = null;
+        if (holder != null) {
+          if (holder.confirmBy() == 0) {
+            answer = Optional.of(grant(holder));
+          } else {
+            unconfirmed = true;
+          }
+        } else if (queued.contains(wait.id)) {
+          answer = null;
+        } else if (lost.contains(wait.id)) {
+          answer =
+              new BackendUnavailableException(
+                  "this server could not reach memcached for too long and lost its place in the"
+                      + " queue of pool '" + pool.name() + "'",
+                  null);
+        } else if (wait.isSettledBy(state)) {
+          answer = Optional.empty();
+        } else if (wait.lostWithEpoch(state)) {
+          Holder hostHolds = byHost.get(wait.host);
+          if (hostHolds != null && hostHolds.confirmBy() == 0) {
+            answer = Optional.of(grant(hostHolds)); // the host got the pool meanwhile
+          } else if (queuedHosts.contains(wait.host) || wait.giveUpAt <= now) {
+            answer = Optional.empty(); // taken over by a newer wait, or timed out
+          }
+        }
+        if (answer != null) {
+          decided.add(Map.entry(wait, answer));
         }
       }
       armTimers(state, unconfirmed);
     }
-    decided.forEach(answer -> finish(answer.getKey(), answer.getValue()));
+    for (Map.Entry<LocalWait, Object> answer : decided) {
+      if (answer.getValue() instanceof RuntimeException failure) {
+        finish(answer.getKey(), failure);
+      } else {
+        @SuppressWarnings("unchecked")
+        Optional<Grant> grant = (Optional<Grant>) answer.getValue();
+        finish(answer.getKey(), grant);
+      }
+    }
   }
 
   private void armTimers(SharedPool state, boolean confirmNow) {
@@ -317,10 +380,11 @@ final class MemcachedPool {
         deadlineTimer.cancel();
       }
       deadlineAt = next;
-      deadlineTimer = time.schedule(this::onDeadline, next - time.currentTimeMillis());
+      deadlineTimer =
+          time.schedule(() -> io.execute(this::onDeadline), next - time.currentTimeMillis());
     }
     if (!waits.isEmpty() && poll == null) {
-      poll = time.schedule(this::onPoll, confirmNow ? 0 : timing.pollMs());
+      poll = time.schedule(() -> io.execute(this::onPoll), confirmNow ? 0 : timing.pollMs());
     }
   }
 
@@ -334,11 +398,13 @@ final class MemcachedPool {
     }
     try {
       change(edit -> null);
-    } catch (BackendUnavailableException unavailable) {
+    } catch (RuntimeException failed) {
+      log(failed);
       synchronized (this) {
         if (!closed && deadlineTimer == null) {
           deadlineAt = time.currentTimeMillis() + timing.pollMs() * 10;
-          deadlineTimer = time.schedule(this::onDeadline, timing.pollMs() * 10);
+          deadlineTimer =
+              time.schedule(() -> io.execute(this::onDeadline), timing.pollMs() * 10);
         }
       }
     }
@@ -362,10 +428,12 @@ final class MemcachedPool {
       }
     } catch (BackendUnavailableException unavailable) {
       unreachable(unavailable);
+    } catch (RuntimeException failed) {
+      log(failed);
     }
     synchronized (this) {
       if (!closed && !waits.isEmpty() && poll == null) {
-        poll = time.schedule(this::onPoll, timing.pollMs());
+        poll = time.schedule(() -> io.execute(this::onPoll), timing.pollMs());
       }
     }
   }
@@ -374,9 +442,17 @@ final class MemcachedPool {
   private void timeOut() {
     try {
       change(edit -> null);
-    } catch (BackendUnavailableException unavailable) {
+    } catch (RuntimeException failed) {
       // The poll keeps trying; a wait cut off from memcached fails after the stale period.
+      log(failed);
     }
+  }
+
+  private void log(RuntimeException failed) {
+    LOG.log(
+        failed instanceof BackendUnavailableException ? Level.DEBUG : Level.WARNING,
+        "pool " + pool.name() + ": " + failed.getMessage(),
+        failed);
   }
 
   /** PendingAcquire's cancel: true when the wait left the queue before any grant. */
@@ -419,6 +495,10 @@ final class MemcachedPool {
 
   /** Counts the wait against the limit once it is known to queue; a no-op the second time. */
   private synchronized void reserve(LocalWait wait) {
+    if (!waits.containsKey(wait.id)) {
+      // Failed (memcached unreachable too long) or closed while its change waited its turn.
+      throw new BackendUnavailableException("the wait ended before it could be queued", null);
+    }
     if (!wait.reserved) {
       // A host that waits here already takes over its own place: that costs no new waiter.
       boolean takeover =
@@ -451,7 +531,11 @@ final class MemcachedPool {
   private void complete(LocalWait wait, Optional<Grant> answer) {
     if (!wait.future.complete(answer) && answer.isPresent()) {
       // Completed from outside, not by cancel(): nobody takes this slot, pass it on.
-      release(wait.host, OptionalLong.of(answer.get().token()));
+      try {
+        release(wait.host, OptionalLong.of(answer.get().token()));
+      } catch (RuntimeException failed) {
+        log(failed); // the hold then ends with its lease
+      }
     }
   }
 
@@ -531,6 +615,11 @@ final class MemcachedPool {
     void enqueuedIn(SharedPool state) {
       version = state.version();
       epoch = state.epoch();
+    }
+
+    /** Whether memcached lost the value its place was written in, and {@code state} is newer. */
+    boolean lostWithEpoch(SharedPool state) {
+      return epoch != 0 && epoch != state.epoch();
     }
 
     /** Whether {@code state} is as new as the write of its place, so its absence means it ended. */

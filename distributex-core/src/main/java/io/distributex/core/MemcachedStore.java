@@ -9,6 +9,8 @@ import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -33,7 +35,8 @@ import net.spy.memcached.internal.OperationFuture;
  * memcached becomes a {@link BackendUnavailableException}.
  *
  * <p>Servers are chosen by consistent hashing (ketama) and a server that is down fails the call
- * (after the operation timeout, {@link FailureMode#Retry}) rather than moving its keys elsewhere: a pool whose state moved to
+ * at once ({@link FailureMode#Cancel}, which also drops what was queued for it when the
+ * connection broke) rather than moving its keys elsewhere: a pool whose state moved to
  * another node would start empty there and could grant its slots twice.
  */
 final class MemcachedStore implements AutoCloseable {
@@ -59,9 +62,14 @@ final class MemcachedStore implements AutoCloseable {
   private static final long UNKNOWN_CAS = 0;
 
   private final MemcachedClient client;
+  private final int servers;
   private final Map<String, Versioned> lastWritten = new ConcurrentHashMap<>();
+  /** Counts connection losses and reconnects: a cas id remembered before one is not reused. */
+  private final AtomicLong connections = new AtomicLong();
 
   MemcachedStore(List<InetSocketAddress> servers, long operationTimeoutMillis) {
+    this.servers = servers.size();
+    CountDownLatch connected = new CountDownLatch(servers.size());
     try {
       client =
           new MemcachedClient(
@@ -69,7 +77,7 @@ final class MemcachedStore implements AutoCloseable {
                   .setProtocol(Protocol.BINARY)
                   .setLocatorType(Locator.CONSISTENT)
                   .setHashAlg(DefaultHashAlgorithm.KETAMA_HASH)
-                  .setFailureMode(FailureMode.Retry)
+                  .setFailureMode(FailureMode.Cancel)
                   .setOpTimeout(operationTimeoutMillis)
                   .setMaxReconnectDelay(1)
                   .setDaemon(true)
@@ -80,16 +88,24 @@ final class MemcachedStore implements AutoCloseable {
           new ConnectionObserver() {
             @Override
             public void connectionEstablished(SocketAddress server, int reconnectCount) {
+              connections.incrementAndGet();
               lastWritten.clear();
+              connected.countDown();
             }
 
             @Override
             public void connectionLost(SocketAddress server) {
+              connections.incrementAndGet();
               lastWritten.clear();
             }
           });
+      // Calls before the first connection would fail; a memcached that is down costs a second.
+      connected.await(operationTimeoutMillis, TimeUnit.MILLISECONDS);
     } catch (IOException cannotStart) {
       throw new BackendUnavailableException("cannot start the memcached client: " + cannotStart.getMessage(), cannotStart);
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      throw new BackendUnavailableException("interrupted while connecting to memcached", interrupted);
     }
   }
 
@@ -100,8 +116,8 @@ final class MemcachedStore implements AutoCloseable {
 
   /** The current state, or empty state with a new epoch when memcached holds none. */
   SharedPool read(String key) {
-    CASValue<Object> current = gets(key);
-    return current == null ? SharedPool.empty(0) : SharedPool.decode((byte[]) current.getValue());
+    Versioned current = readVersioned(key);
+    return current.absent() ? SharedPool.empty(0) : current.state();
   }
 
   /**
@@ -115,6 +131,9 @@ final class MemcachedStore implements AutoCloseable {
    */
   <T> Written<T> update(String key, Function<SharedPool, Proposal<T>> change) {
     Versioned current = lastWritten.remove(key);
+    if (current != null && current.connection() != connections.get()) {
+      current = null;
+    }
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       boolean fresh = current == null;
       if (fresh) {
@@ -133,7 +152,8 @@ final class MemcachedStore implements AutoCloseable {
           current.absent() ? add(key, proposal.state()) : cas(key, current.cas(), proposal.state());
       if (written != CONFLICT) {
         if (written != UNKNOWN_CAS) {
-          lastWritten.put(key, new Versioned(proposal.state(), written, false));
+          lastWritten.put(
+              key, new Versioned(proposal.state(), written, false, current.connection()));
         }
         return new Written<>(proposal.state(), proposal.result());
       }
@@ -149,7 +169,15 @@ final class MemcachedStore implements AutoCloseable {
 
   /** Throws {@link BackendUnavailableException} unless memcached answers now. */
   void ping() {
-    guard(() -> client.get("distributex:ping"));
+    // A server that did not answer may still be listed, with a status such as "cancelled".
+    long answered =
+        guard(client::getVersions).values().stream()
+            .filter(version -> version != null && version.matches("\\d+\\..*"))
+            .count();
+    if (answered < servers) {
+      throw new BackendUnavailableException(
+          "memcached: " + (servers - answered) + " of " + servers + " servers do not answer", null);
+    }
   }
 
   @Override
@@ -162,10 +190,25 @@ final class MemcachedStore implements AutoCloseable {
   }
 
   private Versioned readVersioned(String key) {
+    long connection = connections.get();
     CASValue<Object> value = gets(key);
-    return value == null
-        ? new Versioned(SharedPool.empty(newEpoch()), 0, true)
-        : new Versioned(SharedPool.decode((byte[]) value.getValue()), value.getCas(), false);
+    if (value == null) {
+      return new Versioned(SharedPool.empty(newEpoch()), 0, true, connection);
+    }
+    if (value.getCas() == 0) {
+      throw casDisabled();
+    }
+    if (!(value.getValue() instanceof byte[] bytes)) {
+      throw new BackendUnavailableException(
+          "memcached holds a value Distributex did not write under " + key, null);
+    }
+    try {
+      return new Versioned(SharedPool.decode(bytes), value.getCas(), false, connection);
+    } catch (IllegalArgumentException corrupt) {
+      throw new BackendUnavailableException(
+          "memcached holds a value Distributex cannot read under " + key + ": " + corrupt.getMessage(),
+          corrupt);
+    }
   }
 
   /** Adds the value; returns its cas id, or {@link #CONFLICT} when the key exists. */
@@ -195,12 +238,22 @@ final class MemcachedStore implements AutoCloseable {
     if (!stored.test(operation.get(client.getOperationTimeout(), TimeUnit.MILLISECONDS))) {
       return CONFLICT;
     }
+    Long cas;
     try {
-      Long cas = operation.getCas();
-      return cas == null || cas == 0 ? UNKNOWN_CAS : cas;
+      cas = operation.getCas();
     } catch (UnsupportedOperationException noCas) {
       return UNKNOWN_CAS;
     }
+    if (cas != null && cas == 0) {
+      throw casDisabled();
+    }
+    return cas == null ? UNKNOWN_CAS : cas;
+  }
+
+  /** A cas of 0 means "no check": every write would overwrite whatever is there. */
+  private static BackendUnavailableException casDisabled() {
+    return new BackendUnavailableException(
+        "memcached runs with CAS disabled (-C): Distributex cannot use it", null);
   }
 
   private static long newEpoch() {
@@ -227,8 +280,8 @@ final class MemcachedStore implements AutoCloseable {
     } catch (InterruptedException interrupted) {
       Thread.currentThread().interrupt();
       throw new BackendUnavailableException("interrupted while talking to memcached", interrupted);
-    } catch (IllegalArgumentException corrupt) {
-      throw new BackendUnavailableException("memcached holds a value Distributex cannot read: " + corrupt.getMessage(), corrupt);
+    } catch (BackendUnavailableException unavailable) {
+      throw unavailable;
     } catch (Exception unreachable) {
       throw new BackendUnavailableException("memcached: " + describe(unreachable), unreachable);
     }
@@ -243,8 +296,11 @@ final class MemcachedStore implements AutoCloseable {
     return message == null ? cause.getClass().getSimpleName() : message;
   }
 
-  /** A version of a pool's state and its cas id; {@code absent} when memcached holds none. */
-  private record Versioned(SharedPool state, long cas, boolean absent) {}
+  /**
+   * A version of a pool's state and its cas id; {@code absent} when memcached holds none;
+   * {@code connection} counts the connection changes before it was read.
+   */
+  private record Versioned(SharedPool state, long cas, boolean absent, long connection) {}
 
   /** What a change proposes: the new state, whether it differs, and what the caller learns. */
   record Proposal<T>(SharedPool state, boolean changed, T result) {}

@@ -17,20 +17,33 @@ import java.util.Optional;
  * value was created, so a server can tell that memcached lost the value and started afresh) and
  * the version (counting the writes of this epoch, so a server can tell an older read from a
  * newer one). Deadlines that fall on the same millisecond are handled in the order they were set,
- * numbered by {@code lastDeadline}, as a single server's scheduler would.
+ * numbered by {@code lastDeadline}, as a single server's scheduler would. {@code lost} names the
+ * last waits whose place was dropped because their server stopped renewing it or never took
+ * delivery of its grant, so that server, when it comes back, answers them with an error rather
+ * than a plain no.
  * Changed only through {@link SharedPoolChange}, written only with compare-and-set.
  */
 record SharedPool(
-    long epoch, long version, long lastToken, long lastDeadline, List<Holder> holders, List<Queued> queue) {
-  private static final byte FORMAT = 2;
+    long epoch,
+    long version,
+    long lastToken,
+    long lastDeadline,
+    List<Holder> holders,
+    List<Queued> queue,
+    List<Long> lost) {
+  private static final byte FORMAT = 3;
+
+  /** How many ids of waits whose place was dropped (see {@link #lost}) the value remembers. */
+  static final int LOST_REMEMBERED = 256;
 
   SharedPool {
     holders = List.copyOf(holders);
     queue = List.copyOf(queue);
+    lost = List.copyOf(lost);
   }
 
   static SharedPool empty(long epoch) {
-    return new SharedPool(epoch, 0, 0, 0, List.of(), List.of());
+    return new SharedPool(epoch, 0, 0, 0, List.of(), List.of(), List.of());
   }
 
   /**
@@ -100,6 +113,10 @@ record SharedPool(
         out.writeLong(holder.confirmBy());
         out.writeLong(holder.order());
       }
+      out.writeInt(lost.size());
+      for (long waitId : lost) {
+        out.writeLong(waitId);
+      }
       out.writeInt(queue.size());
       for (Queued queued : queue) {
         out.writeUTF(queued.host());
@@ -141,6 +158,14 @@ record SharedPool(
                 in.readLong(),
                 in.readLong()));
       }
+      int lostCount = in.readInt();
+      if (lostCount < 0 || lostCount > LOST_REMEMBERED) {
+        throw new IllegalArgumentException("corrupt pool state: " + lostCount + " lost waits");
+      }
+      List<Long> lost = new ArrayList<>(lostCount);
+      for (int i = 0; i < lostCount; i++) {
+        lost.add(in.readLong());
+      }
       int queueLength = in.readInt();
       List<Queued> queue = new ArrayList<>(Math.min(queueLength, 1 << 16));
       for (int i = 0; i < queueLength; i++) {
@@ -155,7 +180,7 @@ record SharedPool(
                 in.readLong(),
                 in.readLong()));
       }
-      return new SharedPool(epoch, version, lastToken, lastDeadline, holders, queue);
+      return new SharedPool(epoch, version, lastToken, lastDeadline, holders, queue, lost);
     } catch (IOException truncated) {
       throw new IllegalArgumentException("corrupt pool state: " + truncated, truncated);
     }

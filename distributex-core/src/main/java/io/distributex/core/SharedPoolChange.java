@@ -34,10 +34,18 @@ final class SharedPoolChange {
   private long lastDeadline;
   private final List<Holder> holders;
   private final List<Queued> queue;
+  private final List<Long> lost;
+  private final Set<Long> liveWaits;
   private final List<Consumer<LockListener>> events = new ArrayList<>();
   private boolean changed;
 
-  SharedPoolChange(SharedPool from, Pool pool, long now, String server, long confirmWithinMs) {
+  /**
+   * @param server the id of the server making the change
+   * @param liveWaits the ids of that server's waits that are still waiting: a grant to one of
+   *     them is delivered at once; a grant to any other wait must be confirmed
+   */
+  SharedPoolChange(
+      SharedPool from, Pool pool, long now, String server, Set<Long> liveWaits, long confirmWithinMs) {
     this.pool = pool;
     this.now = now;
     this.server = server;
@@ -48,6 +56,8 @@ final class SharedPoolChange {
     this.lastDeadline = from.lastDeadline();
     this.holders = new ArrayList<>(from.holders());
     this.queue = new ArrayList<>(from.queue());
+    this.lost = new ArrayList<>(from.lost());
+    this.liveWaits = liveWaits;
   }
 
   boolean changed() {
@@ -66,7 +76,7 @@ final class SharedPoolChange {
   /** The changed state, one version on; the same version when nothing changed. */
   SharedPool result() {
     return new SharedPool(
-        epoch, changed ? version + 1 : version, lastToken, lastDeadline, holders, queue);
+        epoch, changed ? version + 1 : version, lastToken, lastDeadline, holders, queue, lost);
   }
 
   /** Applies every deadline up to now, earliest first, ties in the order they were set. */
@@ -99,14 +109,21 @@ final class SharedPoolChange {
         }
       }
       if (holder >= 0) {
-        Grant expired = holders.remove(holder).grant(pool.name());
-        events.add(listener -> listener.expired(expired));
+        Holder ended = holders.remove(holder);
+        if (ended.confirmBy() != 0 && ended.confirmBy() <= ended.expiresAt()) {
+          lose(ended.waitId()); // never delivered: taken back
+        } else {
+          Grant expired = ended.grant(pool.name());
+          events.add(listener -> listener.expired(expired));
+        }
         changed = true;
         handOff();
       } else if (queued >= 0) {
         Queued left = queue.remove(queued);
         if (timedOut) {
           events.add(listener -> listener.waitTimedOut(pool.name(), left.host()));
+        } else {
+          lose(left.waitId()); // its server stopped renewing it
         }
         changed = true;
       } else {
@@ -114,6 +131,16 @@ final class SharedPoolChange {
         return;
       }
     }
+  }
+
+  /** Whether {@code host} holds a slot. */
+  boolean holds(String host) {
+    return holderIndex(host) >= 0;
+  }
+
+  /** Whether {@code host} has a place in the queue. */
+  boolean queues(String host) {
+    return queue.stream().anyMatch(queued -> queued.host().equals(host));
   }
 
   /** Marks the grants to this server's waits {@code waitIds} as delivered. */
@@ -228,10 +255,18 @@ final class SharedPoolChange {
     return Optional.of(renew(held, Duration.ofMillis(holders.get(held).periodMs())));
   }
 
+  private void lose(long waitId) {
+    lost.add(waitId);
+    if (lost.size() > SharedPool.LOST_REMEMBERED) {
+      lost.remove(0);
+    }
+  }
+
   private void handOff() {
     while (holders.size() < pool.maxlocks() && !queue.isEmpty()) {
       Queued next = queue.remove(0);
-      long confirmBy = next.server().equals(server) ? 0 : now + confirmWithinMs;
+      boolean delivered = next.server().equals(server) && liveWaits.contains(next.waitId());
+      long confirmBy = delivered ? 0 : now + confirmWithinMs;
       Optional<Duration> lease =
           next.leaseMs() == 0 ? Optional.empty() : Optional.of(Duration.ofMillis(next.leaseMs()));
       Grant grant =
@@ -250,6 +285,7 @@ final class SharedPoolChange {
     return holder;
   }
 
+  /** Restarts a hold; the holder asked for it itself, so the grant is delivered, too. */
   private Holder renew(int index, Duration period) {
     Holder old = holders.get(index);
     Holder renewed =
@@ -260,7 +296,7 @@ final class SharedPoolChange {
             period.toMillis(),
             deadline(period),
             old.waitId(),
-            old.confirmBy(),
+            0,
             order(period));
     holders.set(index, renewed);
     changed = true;

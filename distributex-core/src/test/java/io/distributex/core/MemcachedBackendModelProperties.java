@@ -22,6 +22,7 @@ class MemcachedBackendModelProperties extends LockBackendModelProperties {
   @Override
   protected LockBackend newBackend(List<Pool> pools, TimeSource time) {
     return MemcachedBackend.builder()
+        .ioExecutor(Runnable::run) // deadlines run inside the manual clock's advance()
         .servers(List.of(memcached.address()))
         .pools(pools)
         .timeSource(time)

@@ -43,6 +43,7 @@ class MemcachedBackendTest extends LockBackendContract {
   @Override
   protected LockBackend newBackend(List<Pool> pools, TimeSource time, int maxWaiters) {
     return MemcachedBackend.builder()
+        .ioExecutor(Runnable::run) // deadlines run inside the manual clock's advance()
         .servers(List.of(memcached.address()))
         .pools(pools)
         .timeSource(time)

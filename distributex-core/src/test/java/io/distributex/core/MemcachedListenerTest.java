@@ -29,6 +29,7 @@ class MemcachedListenerTest extends LockListenerContract {
   @Override
   protected LockBackend newBackend(List<Pool> pools, TimeSource time, LockListener listener) {
     return MemcachedBackend.builder()
+        .ioExecutor(Runnable::run) // deadlines run inside the manual clock's advance()
         .servers(List.of(memcached.address()))
         .pools(pools)
         .timeSource(time)

@@ -19,17 +19,19 @@ public final class MemcachedProcess implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
 
   private final int port;
+  private final List<String> options;
   private Process process;
 
-  private MemcachedProcess(int port) {
+  private MemcachedProcess(int port, List<String> options) {
     this.port = port;
+    this.options = options;
   }
 
-  /** Starts a memcached on a free port of 127.0.0.1. */
-  public static MemcachedProcess start() throws IOException, InterruptedException {
+  /** Starts a memcached on a free port of 127.0.0.1, with extra command-line options. */
+  public static MemcachedProcess start(String... options) throws IOException, InterruptedException {
     IOException last = null;
     for (int attempt = 0; attempt < 5; attempt++) {
-      MemcachedProcess memcached = new MemcachedProcess(freePort());
+      MemcachedProcess memcached = new MemcachedProcess(freePort(), List.of(options));
       try {
         memcached.launch();
         return memcached;
@@ -92,10 +94,12 @@ public final class MemcachedProcess implements AutoCloseable {
   }
 
   private void launch() throws IOException, InterruptedException {
-    String binary = binary();
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of(binary(), "-l", "127.0.0.1", "-p", Integer.toString(port), "-U", "0", "-m", "64", "-t", "2", "-u", "root"));
+    command.addAll(options);
     process =
-        new ProcessBuilder(
-                List.of(binary, "-l", "127.0.0.1", "-p", Integer.toString(port), "-U", "0", "-m", "64", "-t", "2", "-u", "root"))
+        new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
             .start();
