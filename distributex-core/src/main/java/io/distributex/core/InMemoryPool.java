@@ -221,9 +221,8 @@ final class InMemoryPool {
       Duration waited = Duration.ofMillis(grant.acquired().toEpochMilli() - queued.since());
       after.add(
           () -> {
-            boolean done = queued.future().complete(Optional.of(grant));
             listener.granted(grant, Optional.of(waited));
-            if (!done) {
+            if (!queued.future().complete(Optional.of(grant))) {
               // Completed from outside, not by cancel(): nobody takes this slot, pass it on.
               release(host, OptionalLong.of(grant.token()));
             }

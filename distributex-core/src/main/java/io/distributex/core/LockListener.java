@@ -29,7 +29,7 @@ public interface LockListener {
   /** A holder gave its slot back ({@code release}). */
   default void released(Grant grant) {}
 
-  /** A hold ended by itself: its period ran out, or it was never taken up by its waiter. */
+  /** A hold ended by itself: its period ran out without a renewal. */
   default void expired(Grant grant) {}
 
   /** A queued host's {@code timeout} ran out before a slot came; it left the queue. */

@@ -22,7 +22,8 @@ class MemcachedBackendModelProperties extends LockBackendModelProperties {
   @Override
   protected LockBackend newBackend(List<Pool> pools, TimeSource time) {
     return MemcachedBackend.builder()
-        .ioExecutor(Runnable::run) // deadlines run inside the manual clock's advance()
+        .ioExecutor(Runnable::run)
+        .operationTimeout(Duration.ofSeconds(5)) // a loaded CI machine is slow, not broken // deadlines run inside the manual clock's advance()
         .servers(List.of(memcached.address()))
         .pools(pools)
         .timeSource(time)

@@ -30,6 +30,11 @@ record Answer(int status, String contentType, byte[] body, Grant grant) {
     return text(refusal.status(), refusal.body());
   }
 
+  /** The body as text, for the log. */
+  String text() {
+    return new String(body, StandardCharsets.UTF_8);
+  }
+
   /**
    * Writes the answer and closes the exchange.
    *

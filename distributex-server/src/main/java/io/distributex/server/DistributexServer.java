@@ -1,12 +1,15 @@
 package io.distributex.server;
 
 import static com.google.common.base.Preconditions.checkArgument;
-import static com.google.common.base.Preconditions.checkState;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import io.distributex.core.InMemoryBackend;
 import io.distributex.core.LockBackend;
+import io.distributex.core.LockListener;
 import io.distributex.core.MemcachedBackend;
+import io.distributex.core.Pool;
 import io.distributex.core.config.BackendKind;
 import io.distributex.core.config.DistributexConfig;
 import java.io.IOException;
@@ -15,12 +18,14 @@ import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
 
 /**
  * The Distributex HTTP lock server, embeddable in any JVM:
@@ -33,19 +38,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }
  * }</pre>
  *
- * <p>Built on {@code com.sun.net.httpserver}. Waiting requests hold no thread. Loading this class
- * sets {@code sun.net.httpserver.nodelay=true} unless already set, since JDK 17's server
- * otherwise delays small answers by up to 40 ms (Nagle); the JDK reads the property once, when
- * the first {@code HttpServer} of the JVM is created, so an application that creates its own
- * HttpServer before this class loads must set it itself.
+ * <p>Built on {@code com.sun.net.httpserver}; HTTPS when the configuration has a {@code tls}
+ * section. Waiting requests hold no thread. Loading this class sets the JDK server's limits and
+ * timeouts unless already set (see {@code HttpServerDefaults}, and the README): the JDK reads them
+ * once, when the first {@code HttpServer} of the JVM is created, so an application that creates
+ * its own HttpServer before this class loads must set them itself, {@code
+ * -Dsun.net.httpserver.nodelay=true} above all.
+ *
+ * <p>Grants, releases, expiries and timeouts are counted for {@code /metrics} and logged only for
+ * a backend the server makes from its configuration: it cannot listen to one given to {@link
+ * Builder#backend}.
  */
 public final class DistributexServer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(DistributexServer.class.getName());
 
   static {
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
+    HttpServerDefaults.apply();
   }
 
   private final HttpServer http;
@@ -56,12 +64,27 @@ public final class DistributexServer implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private DistributexServer(Builder builder) throws IOException {
+    DistributexConfig config = builder.config;
+    SSLContext tls = config.tls().map(TlsContext::load).orElse(null);
     this.ownsBackend = builder.backend == null;
-    this.backend = ownsBackend ? backendFor(builder.config) : builder.backend;
+    Metrics metrics =
+        new Metrics(
+            ownsBackend
+                ? config.pools().stream().map(Pool::name).toList()
+                : List.copyOf(builder.backend.pools().keySet()));
+    this.backend =
+        ownsBackend ? backendFor(config, metrics.andThen(new EventLog())) : builder.backend;
     this.executor = newExecutor(builder.threads);
-    this.handler = new LockHandler(backend, executor);
+    this.handler = new LockHandler(backend, executor, new Access(config.auth()), metrics);
     try {
-      http = HttpServer.create(new InetSocketAddress(builder.bind(), builder.port()), 1024);
+      InetSocketAddress address = new InetSocketAddress(builder.bind(), builder.port());
+      if (tls == null) {
+        http = HttpServer.create(address, 1024);
+      } else {
+        HttpsServer https = HttpsServer.create(address, 1024);
+        https.setHttpsConfigurator(new HttpsConfigurator(tls));
+        http = https;
+      }
     } catch (IOException | RuntimeException cannotListen) {
       executor.shutdownNow();
       if (ownsBackend) {
@@ -72,6 +95,7 @@ public final class DistributexServer implements AutoCloseable {
     http.setExecutor(executor);
     http.createContext("/", handler);
     http.start();
+    LOG.log(Level.INFO, () -> StartupSummary.of(config, backend, ownsBackend, uri()));
   }
 
   public static Builder builder() {
@@ -83,14 +107,18 @@ public final class DistributexServer implements AutoCloseable {
     return http.getAddress();
   }
 
-  /** Where to reach the server: {@code http://HOST:PORT/}, loopback when it listens everywhere. */
+  /**
+   * Where to reach the server: {@code http://HOST:PORT/} ({@code https} with TLS), loopback when
+   * it listens everywhere.
+   */
   public URI uri() {
     InetSocketAddress address = address();
     String host = address.getAddress().isAnyLocalAddress() ? "127.0.0.1" : address.getHostString();
     if (host.contains(":")) {
       host = "[" + host + "]";
     }
-    return URI.create("http://" + host + ":" + address.getPort() + "/");
+    String scheme = http instanceof HttpsServer ? "https" : "http";
+    return URI.create(scheme + "://" + host + ":" + address.getPort() + "/");
   }
 
   /** The backend this server serves. */
@@ -122,10 +150,7 @@ public final class DistributexServer implements AutoCloseable {
     LOG.log(Level.INFO, "distributex stopped");
   }
 
-  private static LockBackend backendFor(DistributexConfig config) {
-    // Serving without the protection the operator asked for would be worse than not serving.
-    checkState(config.auth().isEmpty(), "auth is not available in this build yet");
-    checkState(config.tls().isEmpty(), "tls is not available in this build yet");
+  private static LockBackend backendFor(DistributexConfig config, LockListener listener) {
     if (config.backend() == BackendKind.MEMCACHE) {
       return MemcachedBackend.builder()
           .servers(
@@ -134,9 +159,14 @@ public final class DistributexServer implements AutoCloseable {
                   .toList())
           .pools(config.pools())
           .maxWaiters(config.maxWaiters())
+          .listener(listener)
           .build();
     }
-    return InMemoryBackend.builder().pools(config.pools()).maxWaiters(config.maxWaiters()).build();
+    return InMemoryBackend.builder()
+        .pools(config.pools())
+        .maxWaiters(config.maxWaiters())
+        .listener(listener)
+        .build();
   }
 
   private static ExecutorService newExecutor(int threads) {
@@ -170,7 +200,10 @@ public final class DistributexServer implements AutoCloseable {
 
     private Builder() {}
 
-    /** Port, address, waiter limit, backend and pools; the built-in default when not called. */
+    /**
+     * Port, address, waiter limit, backend, pools, auth and TLS; the built-in default when not
+     * called.
+     */
     public Builder config(DistributexConfig config) {
       this.config = config;
       return this;
@@ -178,7 +211,8 @@ public final class DistributexServer implements AutoCloseable {
 
     /**
      * Serves {@code backend} instead of one made from the configuration; the server does not
-     * close it. Its pools and waiter limit are then the backend's.
+     * close it. Its pools and waiter limit are then the backend's; auth and TLS still come from
+     * the configuration.
      */
     public Builder backend(LockBackend backend) {
       this.backend = backend;
@@ -209,6 +243,7 @@ public final class DistributexServer implements AutoCloseable {
      * Starts listening.
      *
      * @throws UncheckedIOException when the address cannot be bound (in use, not local)
+     * @throws IllegalStateException when the TLS keystore cannot be read
      */
     public DistributexServer start() {
       try {

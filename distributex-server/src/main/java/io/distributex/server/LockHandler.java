@@ -7,11 +7,15 @@ import io.distributex.core.BackendUnavailableException;
 import io.distributex.core.Grant;
 import io.distributex.core.LockBackend;
 import io.distributex.core.Pool;
+import io.distributex.core.PoolSnapshot;
 import io.distributex.core.Release;
 import io.distributex.core.TooManyWaitersException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -23,23 +27,30 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Every call of PROTOCOL.md section 1: parses and checks the request, asks the backend, answers.
- * A {@code /wait/} that cannot be granted at once parks its exchange with the backend's future
- * and returns, so a waiter costs memory, not a thread; the answer is written when the future
- * completes.
+ * Every call of PROTOCOL.md section 1: checks the request and its credentials, asks the backend,
+ * answers, and counts the answer. A {@code /wait/} that cannot be granted at once parks its
+ * exchange with the backend's future and returns, so a waiter costs memory, not a thread; the
+ * answer is written when the future completes.
  */
 final class LockHandler implements HttpHandler {
   private static final System.Logger LOG = System.getLogger(LockHandler.class.getName());
 
+  /** Parameters go in the query string; a body is read and dropped, up to this much. */
+  private static final int MAX_BODY = 64 * 1024;
+
   private final LockBackend backend;
   private final Executor answers;
+  private final Access access;
+  private final Metrics metrics;
   private final Set<CompletableFuture<Optional<Grant>>> parked = ConcurrentHashMap.newKeySet();
   private final AtomicInteger inFlight = new AtomicInteger();
   private volatile boolean closing;
 
-  LockHandler(LockBackend backend, Executor answers) {
+  LockHandler(LockBackend backend, Executor answers, Access access, Metrics metrics) {
     this.backend = backend;
     this.answers = answers;
+    this.access = access;
+    this.metrics = metrics;
   }
 
   /**
@@ -62,32 +73,28 @@ final class LockHandler implements HttpHandler {
   @Override
   public void handle(HttpExchange exchange) throws IOException {
     inFlight.incrementAndGet();
+    Call call = Call.of(exchange.getRequestURI().getRawPath());
+    Query query = Query.NONE;
     Answer answer;
     try {
-      answer = serve(exchange);
+      discardBody(exchange);
+      query = Query.parse(exchange.getRequestURI().getRawQuery());
+      answer = serve(exchange, call, query);
     } catch (Refusal refusal) {
       answer = Answer.of(refusal);
-    } catch (BackendUnavailableException unavailable) {
-      answer = Answer.text(503, "ERROR: backend unavailable: " + unavailable.getMessage());
-    } catch (TooManyWaitersException full) {
-      answer = Answer.text(503, "ERROR: " + full.getMessage());
-    } catch (BackendClosedException closed) {
-      answer = Answer.text(503, "ERROR: server shutting down");
-    } catch (RuntimeException bug) {
-      LOG.log(Level.ERROR, "failed to serve " + exchange.getRequestURI(), bug);
-      answer = Answer.text(500, "ERROR: internal error: " + bug);
+    } catch (IOException unreadable) {
+      inFlight.decrementAndGet();
+      throw unreadable; // the JDK closes the connection: there is nobody to answer
+    } catch (RuntimeException failure) {
+      answer = failed(exchange, failure);
     }
     if (answer != null) {
-      try {
-        answer.send(exchange, false);
-      } finally {
-        inFlight.decrementAndGet();
-      }
+      respond(exchange, call, query, answer, false);
     }
   }
 
   /** The answer to send now, or null when the exchange was parked. */
-  private Answer serve(HttpExchange exchange) throws Refusal {
+  private Answer serve(HttpExchange exchange, Call call, Query query) throws Refusal {
     String method = exchange.getRequestMethod();
     if (!method.equals("GET") && !method.equals("POST") && !method.equals("HEAD")) {
       exchange.getResponseHeaders().set("Allow", "GET, POST, HEAD");
@@ -96,44 +103,47 @@ final class LockHandler implements HttpHandler {
     if (closing) {
       throw Refusal.error(503, "server shutting down");
     }
-    String path = exchange.getRequestURI().getRawPath();
-    String call = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-    Query query = Query.parse(exchange.getRequestURI().getRawQuery());
+    if (call == Call.HEALTH) {
+      backend.checkHealth();
+      return Answer.text(200, "OK");
+    }
+    Caller caller = access.identify(exchange);
     switch (call) {
-      case "/get":
-        return get(query);
-      case "/wait":
-        return await(exchange, query);
-      case "/release":
-        return release(query);
-      case "/renew":
-        return renew(query);
-      case "/validate":
+      case GET:
+        return get(caller, query);
+      case WAIT:
+        return await(exchange, caller, query);
+      case RELEASE:
+        return release(exchange, caller, query);
+      case RENEW:
+        return renew(caller, query);
+      case VALIDATE:
         return validate(query);
-      case "/status":
+      case STATUS:
         return new Answer(200, "application/json", StatusJson.render(backend.snapshot()), null);
-      case "/health":
-        backend.checkHealth();
-        return Answer.text(200, "OK");
+      case METRICS:
+        byte[] exposition = metrics.render(readableSnapshot());
+        return new Answer(200, PrometheusText.CONTENT_TYPE, exposition, null);
+      case PAGE:
+        return page(exchange);
       default:
-        throw Refusal.invalid(404, "unknown call '" + path + "'");
+        throw Refusal.invalid(404, "unknown call '" + exchange.getRequestURI().getRawPath() + "'");
     }
   }
 
-  private Answer get(Query query) throws Refusal {
-    PoolAndHost names = PoolAndHost.of(query);
+  private Answer get(Caller caller, Query query) throws Refusal {
+    PoolAndHost names = PoolAndHost.of(caller, query);
     Optional<Duration> lease = query.positiveSeconds("lease");
-    Target target = target(names);
-    return yesOrNo(backend.tryAcquire(target.pool(), target.host(), lease));
+    return tried(target(names), lease);
   }
 
-  private Answer await(HttpExchange exchange, Query query) throws Refusal {
-    PoolAndHost names = PoolAndHost.of(query);
+  private Answer await(HttpExchange exchange, Caller caller, Query query) throws Refusal {
+    PoolAndHost names = PoolAndHost.of(caller, query);
     Optional<Duration> lease = query.positiveSeconds("lease");
     Optional<Duration> timeout = query.seconds("timeout");
     Target target = target(names);
     if (timeout.filter(Duration::isZero).isPresent()) {
-      return yesOrNo(backend.tryAcquire(target.pool(), target.host(), lease));
+      return tried(target, lease);
     }
     CompletableFuture<Optional<Grant>> wait =
         backend.acquire(target.pool(), target.host(), lease, timeout);
@@ -144,60 +154,64 @@ final class LockHandler implements HttpHandler {
     wait.whenCompleteAsync(
         (granted, failure) -> {
           parked.remove(wait);
-          answerParked(exchange, target, granted, failure);
+          answerParked(exchange, query, target, granted, failure);
         },
         answers);
     return null;
   }
 
-  private void answerParked(
-      HttpExchange exchange, Target target, Optional<Grant> granted, Throwable failure) {
-    Answer answer;
-    if (failure == null) {
-      answer = yesOrNo(granted);
-    } else {
-      Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
-      answer =
-          cause instanceof CancellationException || cause instanceof BackendClosedException
-              ? Answer.text(503, "ERROR: server shutting down")
-              : cause instanceof BackendUnavailableException
-                  ? Answer.text(503, "ERROR: backend unavailable: " + cause.getMessage())
-                  : Answer.text(500, "ERROR: internal error: " + cause);
+  /** A {@code /get/}, or a {@code /wait/} that may not wait. */
+  private Answer tried(Target target, Optional<Duration> lease) {
+    Optional<Grant> grant = backend.tryAcquire(target.pool(), target.host(), lease);
+    if (grant.isEmpty()) {
+      metrics.busy(target.pool());
     }
+    return yesOrNo(grant);
+  }
+
+  private void answerParked(
+      HttpExchange exchange, Query query, Target target, Optional<Grant> granted, Throwable failure) {
+    Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+    Answer answer = failure == null ? yesOrNo(granted) : failed(exchange, cause);
     try {
-      answer.send(exchange, true);
+      respond(exchange, Call.WAIT, query, answer, true);
     } catch (IOException gone) {
       // Nobody will ever learn of this grant: give the slot to the next waiter now.
       releaseUnanswered(target, granted);
-    } finally {
-      inFlight.decrementAndGet();
     }
   }
 
   private void releaseUnanswered(Target target, Optional<Grant> granted) {
     if (granted != null && granted.isPresent()) {
       long token = granted.get().token();
-      LOG.log(Level.INFO, "waiter {0} of pool {1} has gone; released its grant {2}",
-          target.host(), target.pool(), token);
+      LOG.log(Level.INFO, () -> "waiter " + target.host() + " of pool " + target.pool()
+          + " has gone; released its grant " + token);
       backend.release(target.pool(), target.host(), OptionalLong.of(token));
     }
   }
 
-  private Answer release(Query query) throws Refusal {
-    PoolAndHost names = PoolAndHost.of(query);
+  private Answer release(HttpExchange exchange, Caller caller, Query query) throws Refusal {
+    PoolAndHost names = PoolAndHost.of(caller, query);
     OptionalLong token = query.token();
     boolean force = query.flag("force");
     Target target = target(names);
-    requireStrictToken(target, token);
     if (force) {
-      throw Refusal.invalid(403, "force=1 needs the admin secret, and none is configured (auth.admin)");
+      access.requireAdmin(caller);
+    } else {
+      requireStrictToken(target, token);
     }
     Release outcome = backend.release(target.pool(), target.host(), token);
+    if (force) {
+      LOG.log(
+          Level.INFO,
+          () -> "admin at " + remote(exchange) + " force-released " + target.host()
+              + " from pool " + target.pool() + ": " + outcome);
+    }
     return outcome == Release.TOKEN_MISMATCH ? Answer.text(409, "NO") : Answer.text(200, "OK");
   }
 
-  private Answer renew(Query query) throws Refusal {
-    PoolAndHost names = PoolAndHost.of(query);
+  private Answer renew(Caller caller, Query query) throws Refusal {
+    PoolAndHost names = PoolAndHost.of(caller, query);
     OptionalLong token = query.token();
     Target target = target(names);
     requireStrictToken(target, token);
@@ -213,6 +227,91 @@ final class LockHandler implements HttpHandler {
     }
     knownPool(pool);
     return Answer.text(200, backend.isCurrent(pool, token.getAsLong()) ? "YES" : "NO");
+  }
+
+  private Answer page(HttpExchange exchange) {
+    var headers = exchange.getResponseHeaders();
+    headers.set("Content-Security-Policy", StatusPage.CONTENT_SECURITY_POLICY);
+    headers.set("X-Content-Type-Options", "nosniff");
+    try {
+      byte[] html = StatusPage.render(snapshot(), Instant.now());
+      return new Answer(200, StatusPage.CONTENT_TYPE, html, null);
+    } catch (BackendUnavailableException unavailable) {
+      return new Answer(
+          503, StatusPage.CONTENT_TYPE, StatusPage.unavailable(unavailable(unavailable)), null);
+    }
+  }
+
+  private Optional<List<PoolSnapshot>> readableSnapshot() {
+    try {
+      return Optional.of(snapshot());
+    } catch (BackendUnavailableException unavailable) {
+      return Optional.empty();
+    }
+  }
+
+  /** Every pool, for a person or a scraper: a store that is down fails once, not once per pool. */
+  private List<PoolSnapshot> snapshot() {
+    backend.checkHealth();
+    return backend.snapshot();
+  }
+
+  /** Counts and logs the answer, then writes it; the exchange is no longer in flight after. */
+  private void respond(HttpExchange exchange, Call call, Query query, Answer answer, boolean parked)
+      throws IOException {
+    try {
+      metrics.answered(call, answer.status(), query.raw("pool"));
+      if (answer.status() >= 400 && answer.status() < 500) {
+        EventLog.LOG.log(
+            Level.DEBUG,
+            () -> "refused " + exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath()
+                + " from " + remote(exchange) + ": " + answer.status() + " " + answer.text());
+      }
+      answer.send(exchange, parked);
+    } finally {
+      inFlight.decrementAndGet();
+    }
+  }
+
+  /** The answer to a call the backend could not serve. */
+  private static Answer failed(HttpExchange exchange, Throwable cause) {
+    if (cause instanceof BackendUnavailableException unavailable) {
+      return Answer.text(503, unavailable(unavailable));
+    }
+    if (cause instanceof TooManyWaitersException full) {
+      return Answer.text(503, "ERROR: " + full.getMessage());
+    }
+    if (cause instanceof BackendClosedException || cause instanceof CancellationException) {
+      return Answer.text(503, "ERROR: server shutting down");
+    }
+    LOG.log(Level.ERROR, "failed to serve " + exchange.getRequestURI(), cause);
+    return Answer.text(500, "ERROR: internal error: " + cause);
+  }
+
+  private static String remote(HttpExchange exchange) {
+    return exchange.getRemoteAddress().getAddress().getHostAddress();
+  }
+
+  private static String unavailable(BackendUnavailableException unavailable) {
+    return "ERROR: backend unavailable: " + unavailable.getMessage();
+  }
+
+  /**
+   * Reads and drops the request body, so the request is complete (the JDK's {@code maxReqTime}
+   * would otherwise cut a waiting POST that sent one) and nothing is kept of it.
+   */
+  private static void discardBody(HttpExchange exchange) throws IOException, Refusal {
+    // Not closed here: closing drains the rest, which the refused client may never send. The
+    // exchange closes it once the answer is out.
+    InputStream body = exchange.getRequestBody();
+    byte[] sink = new byte[8192];
+    long read = 0;
+    for (int n = body.read(sink); n >= 0; n = body.read(sink)) {
+      read += n;
+      if (read > MAX_BODY) {
+        throw Refusal.invalid(413, "request body too large (parameters go in the query string)");
+      }
+    }
   }
 
   private static Answer yesOrNo(Optional<Grant> grant) {
@@ -242,10 +341,10 @@ final class LockHandler implements HttpHandler {
     }
   }
 
-  /** The two names of a lock call as sent, present and well-formed. */
+  /** The two names of a lock call, present and well-formed; the host as the caller may act. */
   private record PoolAndHost(String pool, String host) {
-    static PoolAndHost of(Query query) throws Refusal {
-      return new PoolAndHost(query.name("pool"), query.name("host"));
+    static PoolAndHost of(Caller caller, Query query) throws Refusal {
+      return new PoolAndHost(query.name("pool"), caller.host(query));
     }
   }
 

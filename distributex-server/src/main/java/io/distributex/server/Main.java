@@ -15,9 +15,10 @@ import picocli.CommandLine.Option;
 
 /**
  * The {@code distributex-server} command (PROTOCOL.md section 3): loads the configuration,
- * listens, prints {@code distributex listening on http://ADDRESS:PORT}, and stops cleanly (exit
- * status 0) on SIGTERM or SIGINT. A bad configuration file stops it before it listens, with exit
- * status 2 and one line naming the file, the line and the key.
+ * listens, prints {@code distributex listening on http://ADDRESS:PORT} ({@code https} with TLS),
+ * and stops cleanly (exit status 0) on SIGTERM or SIGINT. A bad configuration file, or a keystore
+ * it cannot read, stops it before it listens, with exit status 2 and one line saying what is wrong.
+ * Log records are written one per line on stderr, unless the operator chose another format.
  */
 @Command(
     name = "distributex-server",
@@ -28,6 +29,7 @@ public final class Main implements Callable<Integer> {
   static final int CONFIG_ERROR = 2;
   static final int CANNOT_LISTEN = 1;
   private static final Path DEFAULT_CONFIG = Path.of("distributex.yaml");
+  private static final String LOG_FORMAT = "java.util.logging.SimpleFormatter.format";
 
   @Option(
       names = {"-c", "--config"},
@@ -50,6 +52,9 @@ public final class Main implements Callable<Integer> {
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   public static void main(String[] args) {
+    if (System.getProperty(LOG_FORMAT) == null) {
+      System.setProperty(LOG_FORMAT, "%1$tF %1$tT %4$s %5$s%6$s%n");
+    }
     System.exit(new CommandLine(new Main()).execute(args));
   }
 
@@ -79,7 +84,8 @@ public final class Main implements Callable<Integer> {
           stopped.countDown();
         });
     System.out.println(
-        "distributex listening on http://" + settings.bind() + ":" + server.address().getPort());
+        "distributex listening on " + server.uri().getScheme() + "://" + settings.bind() + ":"
+            + server.address().getPort());
     System.out.flush();
     stopped.await();
     return 0;

@@ -22,6 +22,9 @@ final class Query {
 
   private static final Pattern TOKEN = Pattern.compile("\\d{1,19}");
 
+  /** The parameters of a request whose query string could not be read. */
+  static final Query NONE = new Query(Map.of());
+
   private final Map<String, String> values;
 
   private Query(Map<String, String> values) {
@@ -45,6 +48,17 @@ final class Query {
       }
     }
     return new Query(values);
+  }
+
+  /** Whether {@code key} is given with a value that is not empty. */
+  boolean has(String key) {
+    String value = values.get(key);
+    return value != null && !value.isEmpty();
+  }
+
+  /** The value of {@code key} as sent, unchecked; empty when not given. */
+  Optional<String> raw(String key) {
+    return Optional.ofNullable(values.get(key));
   }
 
   /** A required name (pool, host): present, not empty, and a valid name. */

@@ -60,6 +60,28 @@ class MemcachedClusterTest {
     assertEquals(30 * 8, outcome.counter, "every critical section ran exactly once");
     assertEquals(1, outcome.mostInside, "never more than one holder inside");
     assertTrue(outcome.tokensIncreasing, "tokens grow from grant to grant: " + outcome.tokens);
+    assertEquals(30 * 8, sum("distributex_grants_total", "mutex"), "each grant counted once, by one server");
+    assertEquals(30 * 8, sum("distributex_releases_total", "mutex"));
+    assertTrue(sum("distributex_wait_seconds_count", "mutex") <= 30 * 8);
+  }
+
+  @Test
+  void eachEventIsCountedByTheServerThatAppliedIt() {
+    DistributexServer x = servers.get(0);
+    DistributexServer y = servers.get(1);
+    assertYes(get(x, "/get/?pool=mutex&host=a"));
+    var waiting = ServerTestSupport.async(y, "/wait/?pool=mutex&host=b");
+    ServerTestSupport.awaitWaiters(x, "mutex", List.of("b"));
+    assertText(get(x, "/release/?pool=mutex&host=a"), 200, "OK");
+    assertYes(ServerTestSupport.await(waiting));
+
+    Exposition onX = ServerTestSupport.metrics(x);
+    Exposition onY = ServerTestSupport.metrics(y);
+    assertEquals(2, onX.value("distributex_grants_total", "pool", "mutex"), "x handed the slot to y's waiter");
+    assertEquals(1, onX.value("distributex_wait_seconds_count", "pool", "mutex"));
+    assertEquals(1, onX.value("distributex_releases_total", "pool", "mutex"));
+    assertEquals(0, onY.value("distributex_grants_total", "pool", "mutex"));
+    assertEquals(1, onY.value("distributex_holders", "pool", "mutex"), "gauges show the shared state");
   }
 
   @Test
@@ -95,10 +117,20 @@ class MemcachedClusterTest {
     Reply health = get(server, "/health");
     assertEquals(503, health.status(), health::toString);
     assertTrue(health.body().startsWith("ERROR: backend unavailable: "), health::toString);
+    Exposition metrics = ServerTestSupport.metrics(server);
+    assertEquals(0, metrics.value("distributex_backend_up"));
+    assertTrue(metrics.samples().stream().noneMatch(s -> s.name().equals("distributex_holders")));
+    Reply page = get(server, "/");
+    assertEquals(503, page.status(), page::toString);
+    assertTrue(page.body().contains("<meta http-equiv=\"refresh\"") && page.body().contains("ERROR: backend unavailable: "), page::toString);
 
     memcached.restart();
     ServerTestSupport.awaitValue("health after memcached returns", () -> get(server, "/health").status(), 200);
     assertYes(get(server, "/get/?pool=mutex&host=b"));
+  }
+
+  private double sum(String metric, String pool) {
+    return servers.stream().mapToDouble(server -> ServerTestSupport.metrics(server).value(metric, "pool", pool)).sum();
   }
 
   private record Outcome(int counter, int mostInside, List<Long> tokens, boolean tokensIncreasing) {}

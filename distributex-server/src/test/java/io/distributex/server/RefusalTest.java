@@ -216,9 +216,8 @@ class RefusalTest {
         """;
     try (DistributexServer server = ServerTestSupport.start(yaml)) {
       assertYes(raw(server, "/get/?pool=p&host=a"));
-      try (RawCall w1 = RawCall.open(server, "GET", "/wait/?pool=p&host=w1");
-          RawCall w2 = RawCall.open(server, "GET", "/wait/?pool=p&host=w2")) {
-        awaitWaiters(server, "p", List.of("w1", "w2"));
+      try (RawCall w1 = openParked(server, "p", "w1");
+          RawCall w2 = openParked(server, "p", "w2")) {
         String before = statusText(server);
 
         assertText(raw(server, "/wait/?pool=p&host=w3"), 503, "ERROR: too many waiters (2)");

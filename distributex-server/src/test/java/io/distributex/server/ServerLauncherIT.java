@@ -1,14 +1,27 @@
 package io.distributex.server;
 
+import static io.distributex.server.ServerTestSupport.assertText;
+import static io.distributex.server.ServerTestSupport.assertYes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.distributex.server.ServerTestSupport.RawCall;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -26,7 +39,7 @@ class ServerLauncherIT {
   private static final Path HOME = Path.of("..").toAbsolutePath().normalize();
   private static final Path LAUNCHER = HOME.resolve("bin/distributex-server");
   private static final Pattern LISTENING =
-      Pattern.compile("distributex listening on http://([^:]+):(\\d+)");
+      Pattern.compile("distributex listening on (https?)://([^:]+):(\\d+)");
 
   private final List<Process> started = new ArrayList<>();
 
@@ -40,7 +53,7 @@ class ServerLauncherIT {
   @Test
   void theShippedConfigurationServesThe07CurlSession() throws Exception {
     Process server = launch(HOME, "-p", "0");
-    int port = awaitListening(server);
+    int port = awaitListening(server).port();
     String base = "http://localhost:" + port;
     assertEquals("YES", curl(base + "/get/?host=me&pool=pool1"));
     assertEquals("NO", curl(base + "/get/?host=them&pool=pool1"));
@@ -57,7 +70,7 @@ class ServerLauncherIT {
   @Test
   void withoutAConfigurationFileItServesTheDefaultPool(@TempDir Path empty) throws Exception {
     Process server = launch(empty, "-p", "0", "-b", "127.0.0.1");
-    int port = awaitListening(server);
+    int port = awaitListening(server).port();
     assertEquals("YES", curl("http://127.0.0.1:" + port + "/get?host=me&pool=default"));
     assertEquals("INVALID: unknown pool 'pool1'", curl("http://127.0.0.1:" + port + "/get?host=me&pool=pool1"));
     server.destroy();
@@ -86,42 +99,180 @@ class ServerLauncherIT {
     assertTrue(output.contains("nope.yaml"), output);
   }
 
+  @Test
+  void sigtermAnswersWaitersThatTheServerIsShuttingDownAndExitsCleanly(@TempDir Path dir) throws Exception {
+    Process server = launch(dir, "-c", config(dir, POOL).toString(), "-p", "0", "-b", "127.0.0.1");
+    int port = awaitListening(server).port();
+    assertEquals("YES", curl(url(port, "/get/?pool=p&host=holder")));
+    try (RawCall waiter = RawCall.open(port, "GET", "/wait/?pool=p&host=waiter", List.of(), null)) {
+      awaitStatus(port, "\"waiters\":[{\"host\":\"waiter\"");
+      server.destroy();
+      assertText(waiter.read(ServerTestSupport.ANSWER), 503, "ERROR: server shutting down");
+    }
+    assertTrue(server.waitFor(10, TimeUnit.SECONDS), "SIGTERM should stop the server within seconds");
+    assertEquals(0, server.exitValue());
+  }
+
+  /**
+   * With the JDK's timeouts cut to a second: a connection that never sends a request and one that
+   * never finishes it are closed, while waiting requests, GET and POST with a body, which were
+   * parked before them, are still answered when their turn comes.
+   */
+  @Test
+  void idleAndSlowConnectionsAreClosedButWaitersWaitOn(@TempDir Path dir) throws Exception {
+    String fastTimeouts =
+        "-Dsun.net.httpserver.maxReqTime=1 -Dsun.net.httpserver.idleInterval=1 -Dsun.net.httpserver.clockTick=200";
+    Process server = launchWith(fastTimeouts, dir, "-c", config(dir, POOL).toString(), "-p", "0", "-b", "127.0.0.1");
+    int port = awaitListening(server).port();
+    assertEquals("YES", curl(url(port, "/get/?pool=p&host=holder")));
+    try (RawCall getter = RawCall.open(port, "GET", "/wait/?pool=p&host=w1", List.of(), null)) {
+      awaitStatus(port, "\"waiters\":[{\"host\":\"w1\"");
+      byte[] body = "ignored=1".getBytes(StandardCharsets.UTF_8);
+      try (RawCall poster = RawCall.open(port, "POST", "/wait/?pool=p&host=w2", List.of(), body)) {
+        awaitStatus(port, "{\"host\":\"w2\"");
+        try (Socket idle = new Socket("127.0.0.1", port);
+            Socket slow = new Socket("127.0.0.1", port)) {
+          slow.getOutputStream().write("GET /get/?pool=p&host=slow HTTP/1.1\r\nHost: x".getBytes(StandardCharsets.UTF_8));
+          assertClosedByServer(idle);
+          assertClosedByServer(slow);
+        }
+        // Both waiters were parked before those connections opened: they have waited longer.
+        assertEquals("OK", curl(url(port, "/release/?pool=p&host=holder")));
+        assertYes(getter.read(ServerTestSupport.ANSWER));
+        assertEquals("OK", curl(url(port, "/release/?pool=p&host=w1")));
+        assertYes(poster.read(ServerTestSupport.ANSWER));
+      }
+    }
+  }
+
+  @Test
+  void servesHttpsWithAuthAndLogsItsSettingsButNoSecret(@TempDir Path dir) throws Exception {
+    TestKeystore keystore = TestKeystore.create(dir);
+    String auth = "auth:\n  secret: shared-s3cret\n  clients:\n    web1: web1-s3cret\n  admin: admin-s3cret\n";
+    Path config = config(dir, keystore.yaml() + auth + POOL);
+    Process server = launch(dir, "-c", config.toString(), "-p", "0", "-b", "127.0.0.1");
+    Listening listening = awaitListening(server);
+    assertEquals("https", listening.scheme());
+    String summary =
+        listening.before().stream().filter(line -> line.contains("distributex serving https://")).findFirst()
+            .orElseThrow(() -> new AssertionError("no start-up summary in " + listening.before()));
+    assertTrue(summary.contains("auth shared secret, clients web1, admin secret"), summary);
+    assertTrue(summary.contains("tls keystore " + keystore.file()), summary);
+    assertTrue(summary.contains("1 pools: p (maxlocks 1, expire 300 s)"), summary);
+    for (String secret : List.of("shared-s3cret", "web1-s3cret", "admin-s3cret", keystore.password())) {
+      assertFalse(String.join("\n", listening.before()).contains(secret), "a secret in the log: " + secret);
+    }
+
+    String base = "https://127.0.0.1:" + listening.port();
+    assertEquals("INVALID: authentication required", curl(base + "/get/?pool=p&host=me", "-k"));
+    assertEquals("YES", curl(base + "/get/?pool=p", "-k", "-u", "web1:web1-s3cret"));
+    assertEquals("OK", curl(base + "/health", "-k"));
+    server.destroy();
+    assertTrue(server.waitFor(10, TimeUnit.SECONDS));
+    assertEquals(0, server.exitValue());
+  }
+
+  @Test
+  void aKeystoreThatCannotBeReadIsStatus2(@TempDir Path dir) throws Exception {
+    Path missing = dir.resolve("missing.p12");
+    String tls = "tls:\n  keystore: \"" + missing + "\"\n  password: secret-password\n";
+    Process server = launch(dir, "-c", config(dir, tls + POOL).toString(), "-p", "0");
+    assertTrue(server.waitFor(60, TimeUnit.SECONDS));
+    String output = read(server);
+    assertEquals(2, server.exitValue(), output);
+    assertTrue(output.contains("cannot read tls.keystore " + missing), output);
+    assertFalse(output.contains("secret-password"), output);
+  }
+
+  private static final String POOL = "pools:\n  - name: p\n    expire: 300\n";
+
+  private static Path config(Path dir, String yaml) throws IOException {
+    return Files.writeString(dir.resolve("distributex-test.yaml"), yaml);
+  }
+
+  private static String url(int port, String target) {
+    return "http://127.0.0.1:" + port + target;
+  }
+
+  /** Polls {@code /status} until it contains {@code fragment}. */
+  private static void awaitStatus(int port, String fragment) {
+    HttpClient client = HttpClient.newHttpClient();
+    HttpRequest status = HttpRequest.newBuilder(URI.create(url(port, "/status"))).timeout(Duration.ofSeconds(10)).build();
+    ServerTestSupport.awaitValue(
+        "/status containing " + fragment,
+        () -> {
+          try {
+            return client.send(status, HttpResponse.BodyHandlers.ofString()).body().contains(fragment);
+          } catch (IOException | InterruptedException e) {
+            throw new AssertionError(e);
+          }
+        },
+        true);
+  }
+
+  /** The server must close {@code socket} (end of stream or reset) within {@link ServerTestSupport#SETTLE}. */
+  private static void assertClosedByServer(Socket socket) throws IOException {
+    socket.setSoTimeout((int) ServerTestSupport.SETTLE.toMillis());
+    try {
+      assertEquals(-1, socket.getInputStream().read(), "the server answered instead of closing");
+    } catch (SocketException reset) {
+      // Closed with a reset.
+    } catch (SocketTimeoutException open) {
+      throw new AssertionError("the server kept the connection open for " + ServerTestSupport.SETTLE, open);
+    }
+  }
+
   private Process launch(Path workingDirectory, String... args) throws IOException {
+    return launchWith("", workingDirectory, args);
+  }
+
+  /** Runs the launcher with {@code javaOptions} in DISTRIBUTEX_JAVA_OPTS. */
+  private Process launchWith(String javaOptions, Path workingDirectory, String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of(LAUNCHER.toString()));
     command.addAll(List.of(args));
-    Process process =
-        new ProcessBuilder(command).directory(workingDirectory.toFile()).redirectErrorStream(true).start();
+    ProcessBuilder builder =
+        new ProcessBuilder(command).directory(workingDirectory.toFile()).redirectErrorStream(true);
+    builder.environment().put("DISTRIBUTEX_JAVA_OPTS", javaOptions);
+    Process process = builder.start();
     started.add(process);
     return process;
   }
 
-  /** Reads the server's output until its "listening" line; returns the port. */
-  private static int awaitListening(Process server) throws Exception {
+  /** What the server printed up to its "listening" line, and where it listens. */
+  private record Listening(String scheme, int port, List<String> before) {}
+
+  /** Reads the server's output until its "listening" line. */
+  private static Listening awaitListening(Process server) throws Exception {
     BufferedReader lines =
         new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-    CompletableFuture<Integer> port =
+    CompletableFuture<Listening> found =
         CompletableFuture.supplyAsync(
             () -> {
+              List<String> before = new ArrayList<>();
               try {
                 for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                   Matcher listening = LISTENING.matcher(line);
                   if (listening.find()) {
-                    return Integer.parseInt(listening.group(2));
+                    return new Listening(listening.group(1), Integer.parseInt(listening.group(3)), before);
                   }
+                  before.add(line);
                 }
               } catch (IOException closed) {
                 throw new IllegalStateException(closed);
               }
-              throw new IllegalStateException("the server ended without listening");
+              throw new IllegalStateException("the server ended without listening: " + before);
             });
-    int found = port.get(60, TimeUnit.SECONDS);
+    Listening listening = found.get(60, TimeUnit.SECONDS);
     // Keep draining so the server never blocks on a full pipe.
     CompletableFuture.runAsync(() -> lines.lines().forEach(line -> {}));
-    return found;
+    return listening;
   }
 
-  private static String curl(String url) throws Exception {
-    Process curl = new ProcessBuilder("curl", "-sS", "--max-time", "10", url).start();
+  private static String curl(String url, String... options) throws Exception {
+    List<String> command = new ArrayList<>(List.of("curl", "-sS", "--max-time", "10"));
+    command.addAll(List.of(options));
+    command.add(url);
+    Process curl = new ProcessBuilder(command).start();
     assertTrue(curl.waitFor(20, TimeUnit.SECONDS));
     String body = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(0, curl.exitValue(), "curl " + url + ": " + read(curl));

@@ -11,6 +11,7 @@ import io.distributex.core.config.ConfigException;
 import io.distributex.core.config.ConfigLoader;
 import io.distributex.core.config.DistributexConfig;
 import java.io.BufferedInputStream;
+import java.io.File;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -39,6 +41,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * What the server tests share: servers started from YAML on 127.0.0.1 port 0, HTTP calls through
@@ -164,8 +167,9 @@ final class ServerTestSupport {
     return server.uri().resolve(target);
   }
 
-  static Reply get(DistributexServer server, String target) {
-    return await(async(server, "GET", target));
+  /** GET {@code target}; {@code headers} alternate names and values. */
+  static Reply get(DistributexServer server, String target, String... headers) {
+    return await(async(server, "GET", target, headers));
   }
 
   static Reply post(DistributexServer server, String target) {
@@ -176,19 +180,28 @@ final class ServerTestSupport {
     return async(server, "GET", target);
   }
 
-  static CompletableFuture<Reply> async(DistributexServer server, String method, String target) {
-    HttpRequest request =
+  static CompletableFuture<Reply> async(
+      DistributexServer server, String method, String target, String... headers) {
+    return async(CLIENT, server, method, target, headers);
+  }
+
+  /** A call through {@code client} (an HTTPS one, say); {@code headers} as names and values. */
+  static CompletableFuture<Reply> async(
+      HttpClient client, DistributexServer server, String method, String target, String... headers) {
+    HttpRequest.Builder request =
         HttpRequest.newBuilder(uri(server, target))
             .method(method, HttpRequest.BodyPublishers.noBody())
-            .timeout(Duration.ofSeconds(30))
-            .build();
-    return CLIENT
-        .sendAsync(request, HttpResponse.BodyHandlers.ofString(UTF_8))
+            .timeout(Duration.ofSeconds(30));
+    for (int i = 0; i < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    return client
+        .sendAsync(request.build(), HttpResponse.BodyHandlers.ofString(UTF_8))
         .thenApply(
             response -> {
-              Map<String, List<String>> headers = new LinkedHashMap<>();
-              response.headers().map().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v));
-              return new Reply(response.statusCode(), response.body(), headers);
+              Map<String, List<String>> received = new LinkedHashMap<>();
+              response.headers().map().forEach((k, v) -> received.put(k.toLowerCase(Locale.ROOT), v));
+              return new Reply(response.statusCode(), response.body(), received);
             });
   }
 
@@ -210,6 +223,25 @@ final class ServerTestSupport {
     }
   }
 
+  /** The {@code Authorization} header of a Bearer secret, as a name and a value. */
+  static String[] bearer(String secret) {
+    return new String[] {"Authorization", "Bearer " + secret};
+  }
+
+  /** The {@code Authorization} header of HTTP Basic, as a name and a value. */
+  static String[] basic(String user, String password) {
+    String pair = user + ":" + password;
+    return new String[] {"Authorization", "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(UTF_8))};
+  }
+
+  /** {@code /metrics}, which must answer 200 in the exposition format; read strictly. */
+  static Exposition metrics(DistributexServer server, String... headers) {
+    Reply reply = get(server, "/metrics", headers);
+    assertEquals(200, reply.status(), reply::toString);
+    assertEquals("text/plain; version=0.0.4; charset=utf-8", reply.contentType());
+    return Exposition.parse(reply.body());
+  }
+
   // ---------------------------------------------------------------- raw sockets
 
   /**
@@ -226,17 +258,36 @@ final class ServerTestSupport {
     }
 
     static RawCall open(DistributexServer server, String method, String target) {
-      InetSocketAddress address = server.address();
+      return open(server, method, target, List.of(), method.equals("POST") ? new byte[0] : null);
+    }
+
+    /**
+     * Sends {@code headerLines} ("Name: value") after the Host and Connection headers, and
+     * {@code body} with its Content-Length unless null.
+     */
+    static RawCall open(
+        DistributexServer server, String method, String target, List<String> headerLines, byte[] body) {
+      return open(server.address().getPort(), method, target, headerLines, body);
+    }
+
+    /** The same, to a server on 127.0.0.1:{@code port} (one another process runs, say). */
+    static RawCall open(int port, String method, String target, List<String> headerLines, byte[] body) {
       Socket socket = new Socket();
       try {
-        socket.connect(new InetSocketAddress("127.0.0.1", address.getPort()), 5_000);
-        String request =
-            method + " " + target + " HTTP/1.1\r\n"
-                + "Host: 127.0.0.1:" + address.getPort() + "\r\n"
-                + "Connection: close\r\n"
-                + (method.equals("POST") ? "Content-Length: 0\r\n" : "")
-                + "\r\n";
-        socket.getOutputStream().write(request.getBytes(ISO_8859_1));
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+        StringBuilder request =
+            new StringBuilder(method + " " + target + " HTTP/1.1\r\n")
+                .append("Host: 127.0.0.1:").append(port).append("\r\n")
+                .append("Connection: close\r\n");
+        headerLines.forEach(line -> request.append(line).append("\r\n"));
+        if (body != null) {
+          request.append("Content-Length: ").append(body.length).append("\r\n");
+        }
+        request.append("\r\n");
+        socket.getOutputStream().write(request.toString().getBytes(UTF_8));
+        if (body != null) {
+          socket.getOutputStream().write(body);
+        }
         socket.getOutputStream().flush();
         return new RawCall(socket);
       } catch (IOException e) {
@@ -247,6 +298,11 @@ final class ServerTestSupport {
         }
         throw new UncheckedIOException("cannot send " + method + " " + target, e);
       }
+    }
+
+    /** Reads answers on a connection the test opened and wrote to itself. */
+    static RawCall on(Socket socket) throws IOException {
+      return new RawCall(socket);
     }
 
     /** Whether any byte of an answer has arrived (never blocks). */
@@ -474,6 +530,27 @@ final class ServerTestSupport {
       Thread.currentThread().interrupt();
       throw new AssertionError("interrupted", e);
     }
+  }
+
+  // ---------------------------------------------------------------- programs
+
+  /**
+   * The program {@code name} on the PATH. Missing, it fails the test on CI (environment {@code
+   * CI=true}, where {@code .ci/run} installs it) and skips it elsewhere.
+   */
+  static Path program(String name) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      Path candidate = Path.of(dir, name);
+      if (Files.isExecutable(candidate)) {
+        return candidate;
+      }
+    }
+    String missing = name + " is not installed (.ci/run installs it)";
+    if ("true".equals(System.getenv("CI"))) {
+      fail(missing);
+    }
+    Assumptions.abort(missing + "; skipped outside CI");
+    throw new AssertionError("unreachable");
   }
 
   // ---------------------------------------------------------------- process resources

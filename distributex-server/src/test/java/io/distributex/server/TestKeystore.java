@@ -1,0 +1,69 @@
+package io.distributex.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * A PKCS#12 keystore made for a test by the JDK's {@code keytool}: a self-signed EC key for
+ * {@code localhost} and {@code 127.0.0.1}, and an HTTPS client that trusts exactly that
+ * certificate.
+ */
+record TestKeystore(Path file, String password) {
+  static TestKeystore create(Path dir) throws IOException, InterruptedException {
+    Path file = dir.resolve("keystore.p12");
+    String password = "test-" + Long.toHexString(System.nanoTime());
+    Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+    Process process =
+        new ProcessBuilder(
+                keytool.toString(), "-genkeypair", "-alias", "distributex",
+                "-keyalg", "EC", "-groupname", "secp256r1",
+                "-dname", "CN=localhost", "-ext", "san=dns:localhost,ip:127.0.0.1",
+                "-validity", "2", "-storetype", "PKCS12",
+                "-keystore", file.toString(), "-storepass", password)
+            .redirectErrorStream(true)
+            .start();
+    assertTrue(process.waitFor(60, TimeUnit.SECONDS), "keytool did not finish");
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, process.exitValue(), "keytool failed: " + output);
+    assertTrue(Files.size(file) > 0);
+    return new TestKeystore(file, password);
+  }
+
+  /** The {@code tls} section of a configuration serving with this keystore. */
+  String yaml() {
+    return "tls:\n  keystore: \"" + file + "\"\n  password: \"" + password + "\"\n";
+  }
+
+  /** An HTTP/1.1 client that trusts this keystore's certificate and nothing else. */
+  HttpClient client() throws IOException, GeneralSecurityException {
+    KeyStore keys = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(file)) {
+      keys.load(in, password.toCharArray());
+    }
+    KeyStore trusted = KeyStore.getInstance("PKCS12");
+    trusted.load(null, null);
+    trusted.setCertificateEntry("distributex", keys.getCertificate("distributex"));
+    TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    trust.init(trusted);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(null, trust.getTrustManagers(), null);
+    return HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5))
+        .sslContext(context)
+        .build();
+  }
+}
