@@ -2,13 +2,7 @@ package io.distributex.core;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
-import com.google.common.collect.ImmutableMap;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.OptionalLong;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * The backend that keeps every pool in this JVM: per pool a FIFO queue and the holders under one
@@ -19,22 +13,10 @@ import java.util.concurrent.CompletableFuture;
  * LockBackend backend = InMemoryBackend.builder().pools(List.of(Pool.mutex("pool1"))).build();
  * }</pre>
  */
-public final class InMemoryBackend implements LockBackend {
-  private final Map<String, Pool> pools;
-  private final Map<String, InMemoryPool> states;
+public final class InMemoryBackend extends PooledBackend {
 
-  private InMemoryBackend(Builder builder) {
-    TokenSequence tokens = new TokenSequence(builder.time);
-    WaiterLimit waiterLimit = new WaiterLimit(builder.maxWaiters);
-    ImmutableMap.Builder<String, Pool> pools = ImmutableMap.builder();
-    ImmutableMap.Builder<String, InMemoryPool> states = ImmutableMap.builder();
-    for (Pool pool : builder.pools) {
-      pools.put(pool.name(), pool);
-      states.put(
-          pool.name(), new InMemoryPool(pool, builder.time, tokens, waiterLimit, builder.listener));
-    }
-    this.pools = pools.buildOrThrow();
-    this.states = states.buildOrThrow();
+  private InMemoryBackend(List<InMemoryPool> pools) {
+    super(pools);
   }
 
   public static Builder builder() {
@@ -42,54 +24,7 @@ public final class InMemoryBackend implements LockBackend {
   }
 
   @Override
-  public Map<String, Pool> pools() {
-    return pools;
-  }
-
-  @Override
-  public Optional<Grant> tryAcquire(String pool, String host, Optional<Duration> lease) {
-    return state(pool).tryAcquire(Names.check("host", host), lease);
-  }
-
-  @Override
-  public CompletableFuture<Optional<Grant>> acquire(
-      String pool, String host, Optional<Duration> lease, Optional<Duration> timeout) {
-    return state(pool).acquire(Names.check("host", host), lease, timeout);
-  }
-
-  @Override
-  public Release release(String pool, String host, OptionalLong token) {
-    return state(pool).release(host, token);
-  }
-
-  @Override
-  public Optional<Grant> renew(String pool, String host, OptionalLong token) {
-    return state(pool).renew(host, token);
-  }
-
-  @Override
-  public boolean isCurrent(String pool, long token) {
-    return state(pool).isCurrent(token);
-  }
-
-  @Override
-  public List<PoolSnapshot> snapshot() {
-    return states.values().stream().map(InMemoryPool::snapshot).toList();
-  }
-
-  @Override
   public void checkHealth() {}
-
-  @Override
-  public void close() {
-    states.values().forEach(InMemoryPool::close);
-  }
-
-  private InMemoryPool state(String pool) {
-    InMemoryPool state = states.get(pool);
-    checkArgument(state != null, "unknown pool '%s'", pool);
-    return state;
-  }
 
   /** Settings of an {@link InMemoryBackend}; only the pools are required. */
   public static final class Builder {
@@ -126,8 +61,12 @@ public final class InMemoryBackend implements LockBackend {
     }
 
     public InMemoryBackend build() {
-      checkArgument(!pools.isEmpty(), "at least one pool is required");
-      return new InMemoryBackend(this);
+      TokenSequence tokens = new TokenSequence(time);
+      WaiterLimit waiterLimit = new WaiterLimit(maxWaiters);
+      return new InMemoryBackend(
+          pools.stream()
+              .map(pool -> new InMemoryPool(pool, time, tokens, waiterLimit, listener))
+              .toList());
     }
   }
 }

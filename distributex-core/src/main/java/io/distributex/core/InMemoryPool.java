@@ -20,7 +20,7 @@ import java.util.function.Function;
  * Futures are completed only after the lock is released (their callbacks write HTTP answers),
  * which is why each operation collects its completions in a list run after unlocking.
  */
-final class InMemoryPool {
+final class InMemoryPool implements PoolState {
   private final Pool pool;
   private final TimeSource time;
   private final TokenSequence tokens;
@@ -39,15 +39,18 @@ final class InMemoryPool {
     this.listener = listener;
   }
 
-  Pool pool() {
+  @Override
+  public Pool pool() {
     return pool;
   }
 
-  Optional<Grant> tryAcquire(String host, Optional<Duration> lease) {
+  @Override
+  public Optional<Grant> tryAcquire(String host, Optional<Duration> lease) {
     return locked(after -> tryAcquireLocked(host, lease, after));
   }
 
-  CompletableFuture<Optional<Grant>> acquire(
+  @Override
+  public CompletableFuture<Optional<Grant>> acquire(
       String host, Optional<Duration> lease, Optional<Duration> timeout) {
     return locked(
         after -> {
@@ -89,7 +92,8 @@ final class InMemoryPool {
     return Optional.empty();
   }
 
-  Release release(String host, OptionalLong token) {
+  @Override
+  public Release release(String host, OptionalLong token) {
     return locked(
         after -> {
           Hold held = holders.get(host);
@@ -111,7 +115,8 @@ final class InMemoryPool {
         });
   }
 
-  Optional<Grant> renew(String host, OptionalLong token) {
+  @Override
+  public Optional<Grant> renew(String host, OptionalLong token) {
     return locked(
         after -> {
           Hold held = holders.get(host);
@@ -122,11 +127,13 @@ final class InMemoryPool {
         });
   }
 
-  boolean isCurrent(long token) {
+  @Override
+  public boolean isCurrent(long token) {
     return locked(after -> holders.values().stream().anyMatch(hold -> hold.token() == token));
   }
 
-  PoolSnapshot snapshot() {
+  @Override
+  public PoolSnapshot snapshot() {
     return locked(
         after -> {
           List<Grant> grants = new ArrayList<>(holders.size());
@@ -138,7 +145,8 @@ final class InMemoryPool {
         });
   }
 
-  void close() {
+  @Override
+  public void close() {
     List<Runnable> after = new ArrayList<>();
     synchronized (this) {
       if (closed) {

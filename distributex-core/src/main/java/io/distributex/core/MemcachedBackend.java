@@ -2,16 +2,11 @@ package io.distributex.core;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
-import com.google.common.collect.ImmutableMap;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.OptionalLong;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,76 +25,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  * every earlier token unless the servers' clocks differ by more than the time since the last grant.
  * Run memcached with {@code -M} so it never evicts.
  */
-public final class MemcachedBackend implements LockBackend {
+public final class MemcachedBackend extends PooledBackend {
   /** Memcached's default largest value is 1 MiB; a queue that would not fit is refused. */
   static final int MAX_VALUE_BYTES = 900 * 1024;
 
   private final MemcachedStore store;
   private final ExecutorService ownIo;
-  private final Map<String, Pool> pools;
-  private final Map<String, MemcachedPool> states;
 
-  private MemcachedBackend(Builder builder) {
-    this.store = new MemcachedStore(builder.servers, builder.operationTimeout.toMillis());
-    byte[] id = new byte[6];
-    new SecureRandom().nextBytes(id);
-    String server = HexFormat.of().formatHex(id);
-    // Polls, expiries and timeouts talk to memcached here, never on the time source's one thread,
-    // which every pool and backend of the JVM shares.
-    this.ownIo = builder.io == null ? newIoExecutor() : null;
-    Executor io = builder.io == null ? ownIo : builder.io;
-    WaiterLimit waiterLimit = new WaiterLimit(builder.maxWaiters);
-    ImmutableMap.Builder<String, Pool> pools = ImmutableMap.builder();
-    ImmutableMap.Builder<String, MemcachedPool> states = ImmutableMap.builder();
-    for (Pool pool : builder.pools) {
-      pools.put(pool.name(), pool);
-      states.put(
-          pool.name(),
-          new MemcachedPool(
-              pool, store, builder.time, server, waiterLimit, builder.timing, builder.listener, io));
-    }
-    this.pools = pools.buildOrThrow();
-    this.states = states.buildOrThrow();
+  private MemcachedBackend(List<MemcachedPool> pools, MemcachedStore store, ExecutorService ownIo) {
+    super(pools);
+    this.store = store;
+    this.ownIo = ownIo;
   }
 
   public static Builder builder() {
     return new Builder();
-  }
-
-  @Override
-  public Map<String, Pool> pools() {
-    return pools;
-  }
-
-  @Override
-  public Optional<Grant> tryAcquire(String pool, String host, Optional<Duration> lease) {
-    return state(pool).tryAcquire(Names.check("host", host), lease);
-  }
-
-  @Override
-  public CompletableFuture<Optional<Grant>> acquire(
-      String pool, String host, Optional<Duration> lease, Optional<Duration> timeout) {
-    return state(pool).acquire(Names.check("host", host), lease, timeout);
-  }
-
-  @Override
-  public Release release(String pool, String host, OptionalLong token) {
-    return state(pool).release(host, token);
-  }
-
-  @Override
-  public Optional<Grant> renew(String pool, String host, OptionalLong token) {
-    return state(pool).renew(host, token);
-  }
-
-  @Override
-  public boolean isCurrent(String pool, long token) {
-    return state(pool).isCurrent(token);
-  }
-
-  @Override
-  public List<PoolSnapshot> snapshot() {
-    return states.values().stream().map(MemcachedPool::snapshot).toList();
   }
 
   @Override
@@ -109,7 +49,7 @@ public final class MemcachedBackend implements LockBackend {
 
   @Override
   public void close() {
-    states.values().forEach(MemcachedPool::close);
+    super.close();
     if (ownIo != null) {
       ownIo.shutdownNow();
     }
@@ -127,18 +67,12 @@ public final class MemcachedBackend implements LockBackend {
         });
   }
 
-  private MemcachedPool state(String pool) {
-    MemcachedPool state = states.get(pool);
-    checkArgument(state != null, "unknown pool '%s'", pool);
-    return state;
-  }
-
   /**
    * How often this server looks at memcached and how long others wait for it.
    *
    * @param pollMs how often a server with waiters reads its pools, for grants made elsewhere
    * @param staleAfterMs how long a queue place lasts unless its server renews it (a server renews
-   *     its places after half of it), so the places of a dead server are dropped
+   *     its places after a quarter of it), so the places of a dead server are dropped
    * @param confirmWithinMs how long a grant to another server's waiter waits for that server to
    *     take delivery before the slot is taken back
    */
@@ -221,7 +155,24 @@ public final class MemcachedBackend implements LockBackend {
     public MemcachedBackend build() {
       checkArgument(!servers.isEmpty(), "at least one memcached server is required");
       checkArgument(!pools.isEmpty(), "at least one pool is required");
-      return new MemcachedBackend(this);
+      MemcachedStore store = new MemcachedStore(servers, operationTimeout.toMillis());
+      byte[] id = new byte[6];
+      new SecureRandom().nextBytes(id);
+      String server = HexFormat.of().formatHex(id);
+      WaiterLimit waiterLimit = new WaiterLimit(maxWaiters);
+      // Polls, expiries and timeouts talk to memcached on threads of their own, never on the
+      // time source's one thread, which every pool and backend of the JVM shares.
+      ExecutorService ownIo = io == null ? newIoExecutor() : null;
+      Executor pollsOn = io == null ? ownIo : io;
+      return new MemcachedBackend(
+          pools.stream()
+              .map(
+                  pool ->
+                      new MemcachedPool(
+                          pool, store, time, server, waiterLimit, timing, listener, pollsOn))
+              .toList(),
+          store,
+          ownIo);
     }
   }
 }

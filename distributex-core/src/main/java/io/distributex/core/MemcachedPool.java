@@ -34,7 +34,7 @@ import java.util.function.Function;
  * waits is confirmed by our next write (every write confirms our grants and renews our places),
  * and the poll makes sure that write comes within one poll interval.
  */
-final class MemcachedPool {
+final class MemcachedPool implements PoolState {
   private static final System.Logger LOG = System.getLogger(MemcachedPool.class.getName());
   /** The most one queue place takes in the pool's value: two names and six numbers. */
   private static final int MAX_PLACE_BYTES = 2 * (2 + 255) + 6 * 8;
@@ -91,11 +91,18 @@ final class MemcachedPool {
     this.io = io;
   }
 
-  Optional<Grant> tryAcquire(String host, Optional<Duration> lease) {
+  @Override
+  public Pool pool() {
+    return pool;
+  }
+
+  @Override
+  public Optional<Grant> tryAcquire(String host, Optional<Duration> lease) {
     return change(edit -> edit.tryAcquire(host, lease)).map(this::grant);
   }
 
-  CompletableFuture<Optional<Grant>> acquire(
+  @Override
+  public CompletableFuture<Optional<Grant>> acquire(
       String host, Optional<Duration> lease, Optional<Duration> timeout) {
     long waitId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
     PendingAcquire future = new PendingAcquire(pending -> cancel(waitId));
@@ -132,19 +139,23 @@ final class MemcachedPool {
     return future;
   }
 
-  Release release(String host, OptionalLong token) {
+  @Override
+  public Release release(String host, OptionalLong token) {
     return change(edit -> edit.release(host, token));
   }
 
-  Optional<Grant> renew(String host, OptionalLong token) {
+  @Override
+  public Optional<Grant> renew(String host, OptionalLong token) {
     return change(edit -> edit.renew(host, token)).map(this::grant);
   }
 
-  boolean isCurrent(long token) {
+  @Override
+  public boolean isCurrent(long token) {
     return current(store.read(key)).holders().stream().anyMatch(holder -> holder.token() == token);
   }
 
-  PoolSnapshot snapshot() {
+  @Override
+  public PoolSnapshot snapshot() {
     SharedPool state = current(store.read(key));
     return new PoolSnapshot(
         pool,
@@ -154,7 +165,8 @@ final class MemcachedPool {
             .toList());
   }
 
-  void close() {
+  @Override
+  public void close() {
     List<LocalWait> failed;
     synchronized (this) {
       closed = true;

@@ -28,7 +28,4 @@ final class WaiterLimit {
     held.decrementAndGet();
   }
 
-  int held() {
-    return held.get();
-  }
 }
