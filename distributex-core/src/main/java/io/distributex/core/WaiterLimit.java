@@ -27,5 +27,4 @@ final class WaiterLimit {
   void free() {
     held.decrementAndGet();
   }
-
 }
