@@ -1,0 +1,357 @@
+package io.distributex.client.cli;
+
+import io.distributex.client.AuthenticationException;
+import io.distributex.client.DistributedLock;
+import io.distributex.client.DistributexClient;
+import io.distributex.client.DistributexException;
+import io.distributex.client.NotAllowedException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One run of the command: local lock, wait for the slot, COMMAND, release.
+ *
+ * <h2>Who decides the exit status</h2>
+ *
+ * The first of these events decides it, whatever COMMAND returns afterwards: a signal N (128 +
+ * N), the loss of the slot while COMMAND runs (70, unless {@code --keep-on-loss}). Without either,
+ * COMMAND's own status.
+ *
+ * <h2>Threads</h2>
+ *
+ * The main thread takes the slot, starts COMMAND and waits for it; it must live until COMMAND
+ * ends, since COMMAND's parent-death signal fires when the thread that started it ends. Signal
+ * handlers (JVM threads) and the lock's loss listener (a client thread) only record what happened
+ * and act on COMMAND through {@link Child}; they synchronize on this object with the main thread,
+ * whose {@link Phase} tells them what there is to act on.
+ */
+final class Runner {
+  /** How long a wait lasts before one line says who holds the slot. */
+  private static final long REPORT_AFTER_MILLIS = 3000;
+  /** How long exit waits for the release of a slot that was lost anyway. */
+  private static final long LOST_RELEASE_MILLIS = 2000;
+
+  private enum Phase {
+    STARTING,
+    WAITING,
+    HOLDING,
+    RUNNING,
+    FINISHING
+  }
+
+  private final Settings settings;
+  private final PrintStream err;
+  private final Thread main = Thread.currentThread();
+
+  // Guarded by this.
+  private Phase phase = Phase.STARTING;
+  private int decided;
+  private boolean signalled;
+  private boolean lost;
+  private Child child;
+
+  Runner(Settings settings, PrintStream err) {
+    this.settings = settings;
+    this.err = err;
+  }
+
+  int run() {
+    try {
+      handleSignals();
+      LocalLock local = null;
+      if (settings.localLock()) {
+        Path file = LocalLock.file(settings.lockDirectory(), settings.pool());
+        try {
+          local = LocalLock.tryTake(file);
+        } catch (IOException | UnsupportedOperationException cannot) {
+          say("cannot lock " + file + ": " + describe(cannot) + "; COMMAND not run");
+          return Exit.CANT_CREATE;
+        }
+        if (local == null) {
+          say("another distributex on this machine holds " + file + "; COMMAND not run");
+          return Exit.NOT_OBTAINED;
+        }
+        note("took the local lock " + file);
+      }
+      try {
+        return withClient();
+      } finally {
+        if (local != null) {
+          local.release();
+        }
+      }
+    } catch (RuntimeException | Error bug) {
+      say("internal error: " + bug);
+      return Exit.LOST;
+    }
+  }
+
+  private int withClient() {
+    DistributexClient.Builder builder =
+        DistributexClient.builder().server(settings.server()).lease(settings.lease());
+    try {
+      if (settings.identity() != null) {
+        builder.identity(settings.identity());
+      } else {
+        builder.hostIdentity();
+      }
+      if (settings.secret() != null) {
+        builder.secret(settings.secret());
+      }
+    } catch (IllegalArgumentException invalid) {
+      say(invalid.getMessage());
+      return Exit.USAGE;
+    }
+    LazyTls.install(); // The server is http://HOST:PORT/: see LazyTls.
+    DistributexClient client = builder.build();
+    try {
+      return withClient(client);
+    } finally {
+      client.close();
+    }
+  }
+
+  private int withClient(DistributexClient client) {
+    String pool = settings.pool();
+    note("waiting for a slot of " + pool + " on " + where() + " as " + client.identity());
+    synchronized (this) {
+      if (decided != 0) {
+        return decided;
+      }
+      phase = Phase.WAITING;
+    }
+    Thread report = reportAfterAWhile(client.identity());
+    Optional<DistributedLock> granted;
+    try {
+      granted = settings.waitLimit() == null ? Optional.of(client.lock(pool)) : client.tryLock(pool, settings.waitLimit());
+    } catch (InterruptedException stopped) {
+      synchronized (this) {
+        return decided; // Only a signal interrupts the main thread; the client has left the queue.
+      }
+    } catch (DistributexException refused) {
+      say(refusal(refused) + "; COMMAND not run");
+      return Exit.UNAVAILABLE;
+    } finally {
+      report.interrupt();
+      synchronized (this) {
+        if (phase == Phase.WAITING) {
+          phase = Phase.HOLDING;
+        }
+      }
+    }
+    if (granted.isEmpty()) {
+      say("no slot of " + pool + " within " + seconds(settings.waitLimit().toMillis()) + " s; COMMAND not run");
+      return Exit.NOT_OBTAINED;
+    }
+    return holding(granted.get(), client.identity());
+  }
+
+  private int holding(DistributedLock lock, String identity) {
+    lock.onLost(this::onLost);
+    Child started = null;
+    int early = 0;
+    synchronized (this) {
+      Thread.interrupted(); // A signal that came with the grant is in `decided`; the flag is spent.
+      if (decided != 0) {
+        early = decided;
+      } else if (!lock.isHeld()) {
+        say("lost the slot of " + settings.pool() + " before COMMAND started; COMMAND not run");
+        early = Exit.LOST;
+      } else {
+        Map<String, String> environment =
+            Map.of(
+                "DISTRIBUTEX_POOL", settings.pool(),
+                "DISTRIBUTEX_HOST", identity,
+                "DISTRIBUTEX_TOKEN", Long.toString(lock.token()),
+                "DISTRIBUTEX_SERVER", serverVariable());
+        try {
+          started = Child.start(settings.command(), environment);
+          child = started;
+          phase = Phase.RUNNING;
+        } catch (IOException cannot) {
+          say("cannot start COMMAND: " + describe(cannot) + " (it needs setsid and setpriv from util-linux, and sh)");
+          early = Exit.UNAVAILABLE;
+        }
+      }
+      if (early != 0) {
+        phase = Phase.FINISHING;
+      }
+    }
+    if (started == null) {
+      lock.close();
+      return early;
+    }
+    note("holding " + settings.pool() + " (token " + lock.token() + "); COMMAND is pid " + started.pid());
+    int status = started.waitFor();
+    started.finished();
+    int result;
+    boolean wasLost;
+    synchronized (this) {
+      phase = Phase.FINISHING;
+      result = decided != 0 ? decided : status;
+      wasLost = lost;
+    }
+    note("COMMAND exited with status " + status + "; releasing " + settings.pool());
+    release(lock, wasLost);
+    return result;
+  }
+
+  /** Releases; a slot that was lost meanwhile is released with a short bound, as a courtesy. */
+  private static void release(DistributedLock lock, boolean lost) {
+    if (!lost) {
+      lock.close();
+      return;
+    }
+    Thread closer = new Thread(lock::close, "distributex-release");
+    closer.setDaemon(true);
+    closer.start();
+    try {
+      closer.join(LOST_RELEASE_MILLIS);
+    } catch (InterruptedException ignored) {
+      // Exit now: the hold, if the server still has it, ends with its lease.
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  // ---- events from other threads ----
+
+  private void handleSignals() {
+    Signals.handle(this::onSignal, "INT", "TERM", "HUP");
+  }
+
+  private synchronized void onSignal(String name, int number) {
+    boolean again = signalled;
+    signalled = true;
+    if (decided == 0) {
+      decided = Exit.signalled(number);
+    }
+    switch (phase) {
+      case WAITING:
+        if (again) {
+          Runtime.getRuntime().halt(decided); // Asked twice: do not wait to leave the queue.
+        }
+        main.interrupt();
+        break;
+      case RUNNING:
+        child.signal(name);
+        break;
+      case FINISHING:
+        if (again) {
+          Runtime.getRuntime().halt(decided); // Asked twice: do not wait for the release.
+        }
+        break;
+      default:
+        break; // The main thread looks at `decided` before its next step.
+    }
+  }
+
+  private synchronized void onLost() {
+    if (phase == Phase.FINISHING) {
+      return; // COMMAND is over and the slot being released anyway.
+    }
+    lost = true;
+    if (phase != Phase.RUNNING) {
+      return; // Not started: the main thread sees the loss and does not start COMMAND.
+    }
+    String what = "lost the slot of " + settings.pool() + " (the server refused a renewal, or none succeeded for a whole lease)";
+    if (settings.keepOnLoss()) {
+      say("warning: " + what + "; COMMAND runs on (--keep-on-loss)");
+      return;
+    }
+    if (decided == 0) {
+      decided = Exit.LOST;
+    }
+    say(what + ": stopping COMMAND (SIGTERM, SIGKILL after " + seconds(settings.grace().toMillis()) + " s)");
+    child.signal("TERM");
+    Thread killer =
+        new Thread(
+            () -> {
+              try {
+                TimeUnit.MILLISECONDS.sleep(settings.grace().toMillis());
+              } catch (InterruptedException ignored) {
+                return;
+              }
+              synchronized (this) {
+                if (phase == Phase.RUNNING) {
+                  child.signal("KILL");
+                }
+              }
+            },
+            "distributex-grace");
+    killer.setDaemon(true);
+    killer.start();
+  }
+
+  /** After a few seconds of waiting, one line on stderr says who holds the slot. */
+  private Thread reportAfterAWhile(String identity) {
+    Thread report =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(REPORT_AFTER_MILLIS);
+              } catch (InterruptedException granted) {
+                return;
+              }
+              String holders = Holders.ask(settings.server(), settings.secret(), settings.pool(), identity);
+              synchronized (this) {
+                if (phase == Phase.WAITING && !Thread.currentThread().isInterrupted()) {
+                  say("waiting for a slot of " + settings.pool() + " on " + where() + ": " + holders);
+                }
+              }
+            },
+            "distributex-report");
+    report.setDaemon(true);
+    report.start();
+    return report;
+  }
+
+  // ---- words ----
+
+  private String refusal(DistributexException refused) {
+    String sentence = refused.getMessage();
+    if (refused instanceof AuthenticationException) {
+      return sentence + " by " + where() + " (give the secret in $" + Settings.SECRET_VARIABLE + " or --secret-file)";
+    }
+    if (refused instanceof NotAllowedException) {
+      return sentence + " on " + where() + " (the pool lists its hosts; --id NAME gives another name)";
+    }
+    return sentence.contains(where()) || sentence.contains(settings.server().toString())
+        ? sentence
+        : sentence + " (server " + where() + ")";
+  }
+
+  private String where() {
+    return settings.server().getRawAuthority();
+  }
+
+  private String serverVariable() {
+    String uri = settings.server().toString();
+    return uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri;
+  }
+
+  private static String describe(Exception failure) {
+    String message = failure.getMessage();
+    return message == null ? failure.getClass().getSimpleName() : message;
+  }
+
+  private static String seconds(long millis) {
+    return millis % 1000 == 0 ? Long.toString(millis / 1000) : java.math.BigDecimal.valueOf(millis, 3).stripTrailingZeros().toPlainString();
+  }
+
+  private void say(String line) {
+    synchronized (err) {
+      err.println("distributex: " + line);
+      err.flush();
+    }
+  }
+
+  private void note(String line) {
+    if (settings.verbose()) {
+      say(line);
+    }
+  }
+}

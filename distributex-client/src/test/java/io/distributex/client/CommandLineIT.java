@@ -1,0 +1,512 @@
+package io.distributex.client;
+
+import static io.distributex.client.TestServer.eventually;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the real {@code bin/distributex} launcher, as cron would, against an embedded server
+ * (PROTOCOL.md section 3). Every wait is bounded; nothing asserts how long something took.
+ */
+@Timeout(120)
+class CommandLineIT {
+  private static final Path HOME = Path.of("..").toAbsolutePath().normalize();
+  private static final Path LAUNCHER = HOME.resolve("bin/distributex");
+  /** Bound for a run that should end by itself; generous for a loaded 2-core machine. */
+  private static final long RUN_BOUND_SECONDS = 60;
+
+  @TempDir Path dir;
+
+  private TestServer server;
+  private final List<Process> started = new ArrayList<>();
+  private final List<DistributexClient> clients = new ArrayList<>();
+  private final AtomicInteger runs = new AtomicInteger();
+
+  @BeforeEach
+  void start() {
+    server = TestServer.start();
+  }
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    for (Process process : started) {
+      // COMMAND runs in a session of its own, but it is still a descendant of its launcher.
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+    clients.forEach(DistributexClient::close);
+    server.close();
+  }
+
+  // ---- one run after another: mutual exclusion, all run ----
+
+  @Test
+  void twoConcurrentRunsNeverOverlapAndBothRun() throws Exception {
+    assertRunsTakeTurns(2);
+  }
+
+  @Test
+  void tenConcurrentRunsNeverOverlapAndAllRun() throws Exception {
+    assertRunsTakeTurns(10);
+  }
+
+  private void assertRunsTakeTurns(int count) throws Exception {
+    Path log = dir.resolve("log");
+    String record =
+        "echo \"start $DISTRIBUTEX_HOST $DISTRIBUTEX_TOKEN\" >> '" + log + "'; sleep 0.2; "
+            + "echo \"end $DISTRIBUTEX_HOST\" >> '" + log + "'";
+    List<Run> all = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      all.add(launch(server, "--id", "host-" + i, record));
+    }
+    for (Run run : all) {
+      assertEquals(0, run.awaitExit(), run.describe());
+    }
+    List<String> lines = Files.readAllLines(log);
+    assertEquals(2 * count, lines.size(), String.join("\n", lines));
+    Set<String> hosts = new HashSet<>();
+    long lastToken = 0;
+    for (int i = 0; i < lines.size(); i += 2) {
+      String[] start = lines.get(i).split(" ");
+      assertEquals("start", start[0], "a run started inside another's: " + lines);
+      assertEquals("end " + start[1], lines.get(i + 1), "a run started inside another's: " + lines);
+      assertTrue(hosts.add(start[1]), "ran twice: " + start[1]);
+      long token = Long.parseLong(start[2]);
+      assertTrue(token > lastToken, "tokens increase in the order the runs held the pool: " + lines);
+      lastToken = token;
+    }
+    assertEquals(count, hosts.size());
+  }
+
+  // ---- exit statuses ----
+
+  @Test
+  void exitStatusIsCommandsOwnAndNothingElseIsPrinted() throws Exception {
+    Run ok = launch(server, "true");
+    assertEquals(0, ok.awaitExit(), ok.describe());
+    assertEquals("", ok.stdout());
+    assertEquals("", ok.stderr(), "nothing printed on success without -v");
+
+    Run three = launch(server, "exit 3");
+    assertEquals(3, three.awaitExit(), three.describe());
+
+    Run missing = launch(server, "no-such-command-anywhere");
+    assertEquals(127, missing.awaitExit(), missing.describe());
+
+    Run missingProgram = launch(server, "--", "no-such-program-anywhere", "an argument");
+    assertEquals(127, missingProgram.awaitExit(), missingProgram.describe());
+
+    Run arguments = launch(server, "--", "sh", "-c", "exit 4", "with spaces");
+    assertEquals(4, arguments.awaitExit(), "several arguments run as given: " + arguments.describe());
+  }
+
+  @Test
+  void theCommandSeesPoolHostTokenAndTheTokenGrowsFromRunToRun() throws Exception {
+    String record = "echo \"$DISTRIBUTEX_POOL $DISTRIBUTEX_HOST $DISTRIBUTEX_TOKEN $DISTRIBUTEX_SERVER\" > \"$OUT\"";
+    Run first = launch(server, List.of("OUT=" + dir.resolve("first")), "--id", "web1", record);
+    assertEquals(0, first.awaitExit(), first.describe());
+    Run second = launch(server, List.of("OUT=" + dir.resolve("second")), "--id", "web1", record);
+    assertEquals(0, second.awaitExit(), second.describe());
+
+    String[] one = Files.readString(dir.resolve("first")).strip().split(" ");
+    String[] two = Files.readString(dir.resolve("second")).strip().split(" ");
+    assertEquals("mutex", one[0]);
+    assertEquals("web1", one[1]);
+    assertEquals(server.uri().toString(), one[3] + "/");
+    assertTrue(Long.parseLong(two[2]) > Long.parseLong(one[2]), "token " + two[2] + " after " + one[2]);
+    assertEquals(List.of(), server.holders("mutex"), "released after each run");
+  }
+
+  @Test
+  void waitLimitRunningOutIs75AndRunsNothing() throws Exception {
+    holdMutex("holder");
+    Path marker = dir.resolve("ran");
+    Run run = launch(server, "-w", "0.5", "--id", "waiter", "touch '" + marker + "'");
+    assertEquals(75, run.awaitExit(), run.describe());
+    assertFalse(Files.exists(marker), "COMMAND must not run");
+    assertEquals(List.of(), server.waiters("mutex"), "it left the queue");
+    assertEquals(List.of("holder"), server.holders("mutex"));
+  }
+
+  @Test
+  void aBusyLocalLockIs75AtOnceWithoutAskingTheServer() throws Exception {
+    Path marker = dir.resolve("ran");
+    try (FileChannel file =
+            FileChannel.open(dir.resolve("distributex-mutex.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock held = file.lock()) {
+      // The server is a closed port: asking it would be 69.
+      Run run = launch("127.0.0.1", closedPort(), "-r", "mutex", "-l", "touch '" + marker + "'");
+      assertEquals(75, run.awaitExit(), run.describe());
+      assertTrue(held.isValid());
+    }
+    assertFalse(Files.exists(marker), "COMMAND must not run");
+  }
+
+  @Test
+  void aSecondLocalRunWhileTheFirstWaitsIs75AndAStaleLockFileNeverBlocks() throws Exception {
+    // What a run killed with SIGKILL leaves behind: the file, without any lock on it.
+    Files.writeString(dir.resolve("distributex-mutex.lock"), "12345\n");
+    DistributexClient holder = holdMutex("holder");
+    Path marker = dir.resolve("ran");
+    Run first = launch(server, "-l", "--id", "first", "echo first >> '" + marker + "'");
+    eventually("the first run waits in the queue", () -> server.waiters("mutex").contains("first"));
+
+    Run second = launch(server, "-l", "--id", "second", "echo second >> '" + marker + "'");
+    assertEquals(75, second.awaitExit(), second.describe());
+    assertEquals(List.of("first"), server.waiters("mutex"), "the second never reached the server");
+
+    holder.close();
+    assertEquals(0, first.awaitExit(), first.describe());
+    assertEquals(List.of("first"), Files.readAllLines(marker));
+  }
+
+  @Test
+  void serverDownUnknownPoolAndHostNotAllowedAre69WithOneLine() throws Exception {
+    Path marker = dir.resolve("ran");
+    String touch = "touch '" + marker + "'";
+
+    Run down = launch("127.0.0.1", closedPort(), "-r", "mutex", touch);
+    assertEquals(69, down.awaitExit(), down.describe());
+    assertOneLine(down.stderr());
+
+    Run unknown = launch("127.0.0.1", port(), "-r", "nope", touch);
+    assertEquals(69, unknown.awaitExit(), unknown.describe());
+    assertOneLine(unknown.stderr());
+    assertTrue(unknown.stderr().contains("unknown pool 'nope'"), unknown.describe());
+
+    Run intruder = launch("127.0.0.1", port(), "-r", "guarded", "--id", "intruder", touch);
+    assertEquals(69, intruder.awaitExit(), intruder.describe());
+    assertOneLine(intruder.stderr());
+
+    assertFalse(Files.exists(marker), "COMMAND must not run");
+  }
+
+  @Test
+  void usageErrorsAre64WithTheUsageAndHelpIs0() throws Exception {
+    List<List<String>> wrong =
+        List.of(
+            List.of(),
+            List.of("-H", "127.0.0.1", "true"),
+            List.of("-r", "mutex", "true"),
+            List.of("-H", "127.0.0.1", "-r", "mutex"),
+            List.of("-H", "127.0.0.1", "-r", "mutex", "--no-such-option", "true"),
+            List.of("-H", "127.0.0.1", "-r", "mutex", "-w", "soon", "true"),
+            List.of("-H", "127.0.0.1", "-r", "mutex", "-p", "70000", "true"),
+            List.of("-H", "127.0.0.1", "-r", "mutex", "--lease", "0", "true"));
+    for (List<String> args : wrong) {
+      Run run = launchRaw(List.of(), args);
+      assertEquals(64, run.awaitExit(), args + ": " + run.describe());
+      assertTrue(run.stderr().contains("usage: distributex"), args + ": " + run.describe());
+    }
+    Run help = launchRaw(List.of(), List.of("--help"));
+    assertEquals(0, help.awaitExit(), help.describe());
+    assertTrue(help.stdout().startsWith("usage: distributex [-h] -H HOST -r POOL"), help.describe());
+    assertTrue(help.stdout().contains("optional arguments:"), help.describe());
+  }
+
+  @Test
+  void theSecretComesFromTheEnvironmentOrAFileAndAMissingOneIs69() throws Exception {
+    try (StubServer stub =
+        new StubServer(
+            exchange -> {
+              if (!"Bearer s3cret".equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                StubServer.send(exchange, 401, "INVALID: authentication required");
+              } else if (exchange.getRequestURI().getPath().equals("/wait/")) {
+                StubServer.send(exchange, 200, "YES", "X-Distributex-Token", "7",
+                    "X-Distributex-Expires", Long.toString(System.currentTimeMillis() + 60_000));
+              } else {
+                StubServer.send(exchange, 200, "OK");
+              }
+            })) {
+      int port = stub.uri().getPort();
+      Run without = launch("127.0.0.1", port, "-r", "mutex", "true");
+      assertEquals(69, without.awaitExit(), without.describe());
+      assertOneLine(without.stderr());
+      assertTrue(without.stderr().contains("DISTRIBUTEX_SECRET"), "says where the secret goes: " + without.describe());
+
+      Run fromEnvironment =
+          launchRaw(List.of("DISTRIBUTEX_SECRET=s3cret"), List.of("-H", "127.0.0.1", "-p", Integer.toString(port), "-r", "mutex",
+              "test \"$DISTRIBUTEX_TOKEN\" = 7"));
+      assertEquals(0, fromEnvironment.awaitExit(), fromEnvironment.describe());
+
+      Path file = dir.resolve("secret");
+      Files.writeString(file, "s3cret\n");
+      Run fromFile =
+          launchRaw(List.of("DISTRIBUTEX_SECRET=wrong"), List.of("-H", "127.0.0.1", "-p", Integer.toString(port), "-r", "mutex",
+              "--secret-file", file.toString(), "true"));
+      assertEquals(0, fromFile.awaitExit(), "the file wins: " + fromFile.describe());
+      assertEquals(2, stub.requests("/release/").size(), "each run released");
+    }
+  }
+
+  // ---- losing the slot ----
+
+  @Test
+  void aRefusedRenewalStopsTheCommandWith70() throws Exception {
+    Path started = dir.resolve("started");
+    Path survived = dir.resolve("survived");
+    Run run =
+        launch(server, "--id", "victim", "--lease", "2",
+            "touch '" + started + "'; sleep 60; touch '" + survived + "'");
+    eventually("COMMAND runs", () -> Files.exists(started));
+
+    releaseBehindItsBack("mutex", "victim");
+    assertEquals(70, run.awaitExit(), run.describe());
+    assertOneLine(run.stderr());
+    assertTrue(run.stderr().contains("lost the slot"), run.describe());
+    assertFalse(Files.exists(survived), "COMMAND was stopped");
+  }
+
+  @Test
+  void aCommandThatIgnoresSigtermIsKilledAfterTheGrace() throws Exception {
+    Path started = dir.resolve("started");
+    Path sleeper = dir.resolve("sleeper");
+    Run run =
+        launch(server, "--id", "victim", "--lease", "2", "--grace", "1",
+            "trap '' TERM; sleep 60 & echo $! > '" + sleeper + "'; touch '" + started + "'; wait");
+    eventually("COMMAND runs", () -> Files.exists(started));
+
+    releaseBehindItsBack("mutex", "victim");
+    assertEquals(70, run.awaitExit(), run.describe());
+    assertGone(pidIn(sleeper));
+  }
+
+  @Test
+  void theServerUnreachableForALeaseIsALoss() throws Exception {
+    Path started = dir.resolve("started");
+    Run run = launch(server, "--id", "victim", "--lease", "1", "touch '" + started + "'; sleep 60");
+    eventually("COMMAND runs", () -> Files.exists(started));
+
+    server.close();
+    assertEquals(70, run.awaitExit(), run.describe());
+    assertTrue(run.stderr().contains("lost the slot"), run.describe());
+    server = TestServer.start(); // for stop()
+  }
+
+  @Test
+  void keepOnLossOnlyWarns() throws Exception {
+    Path started = dir.resolve("started");
+    Path go = dir.resolve("go");
+    Run run =
+        launch(server, "--id", "victim", "--lease", "2", "--keep-on-loss",
+            "touch '" + started + "'; while [ ! -f '" + go + "' ]; do sleep 0.1; done; exit 4");
+    eventually("COMMAND runs", () -> Files.exists(started));
+
+    releaseBehindItsBack("mutex", "victim");
+    eventually("a warning", () -> run.stderr().contains("warning: lost the slot"));
+    Files.writeString(go, "");
+    assertEquals(4, run.awaitExit(), "COMMAND ran on and its status counts: " + run.describe());
+  }
+
+  // ---- signals ----
+
+  @Test
+  void sigtermEndsTheCommandAndReleasesForTheNextWaiterAtOnce() throws Exception {
+    Path started = dir.resolve("started");
+    Path sleeper = dir.resolve("sleeper");
+    Path next = dir.resolve("next");
+    // A lease longer than the test waits: the next waiter can only get the slot by a release.
+    Run first =
+        launch(server, "--id", "first", "--lease", "60",
+            "sleep 60 & echo $! > '" + sleeper + "'; touch '" + started + "'; wait");
+    eventually("COMMAND runs", () -> Files.exists(started));
+    Run second = launch(server, "--id", "second", "touch '" + next + "'");
+    eventually("the next run waits", () -> server.waiters("mutex").contains("second"));
+
+    first.process.destroy(); // SIGTERM
+    assertEquals(128 + 15, first.awaitExit(), first.describe());
+    assertGone(pidIn(sleeper));
+    assertEquals(0, second.awaitExit(), second.describe());
+    assertTrue(Files.exists(next));
+  }
+
+  @Test
+  void sigkillFreesTheSlotWithinOneLeaseAndTakesTheCommandWithIt() throws Exception {
+    Path started = dir.resolve("started");
+    Path sleeper = dir.resolve("sleeper");
+    Path shell = dir.resolve("shell");
+    Path next = dir.resolve("next");
+    Run first =
+        launch(server, "--id", "first", "--lease", "2",
+            "echo $$ > '" + shell + "'; sleep 60 & echo $! > '" + sleeper + "'; touch '" + started + "'; wait");
+    eventually("COMMAND runs", () -> Files.exists(started));
+    Run second = launch(server, "--id", "second", "touch '" + next + "'");
+    eventually("the next run waits", () -> server.waiters("mutex").contains("second"));
+
+    first.process.destroyForcibly(); // SIGKILL: no release; the lease of 2 s lapses
+    assertTrue(first.process.waitFor(RUN_BOUND_SECONDS, TimeUnit.SECONDS));
+    assertGone(pidIn(shell));
+    assertGone(pidIn(sleeper));
+    assertEquals(0, second.awaitExit(), second.describe());
+    assertTrue(Files.exists(next));
+  }
+
+  @Test
+  void aSignalWhileWaitingLeavesTheQueueAndRunsNothing() throws Exception {
+    holdMutex("holder");
+    Path marker = dir.resolve("ran");
+    Run run = launch(server, "--id", "waiter", "touch '" + marker + "'");
+    // After a few seconds of waiting it says who holds the slot.
+    eventually("a line naming the holder", () -> run.stderr().contains("held by holder"));
+    assertTrue(server.waiters("mutex").contains("waiter"));
+
+    run.process.destroy(); // SIGTERM
+    assertEquals(128 + 15, run.awaitExit(), run.describe());
+    assertFalse(Files.exists(marker), "COMMAND must not run");
+    assertEquals(List.of(), server.waiters("mutex"), "it left the queue");
+  }
+
+  // ---- helpers ----
+
+  /** Runs the launcher against {@code target} with pool mutex and {@code args}. */
+  private Run launch(TestServer target, String... args) throws IOException {
+    return launch(target, List.of(), args);
+  }
+
+  private Run launch(TestServer target, List<String> environment, String... args) throws IOException {
+    List<String> all = new ArrayList<>(List.of("-H", "127.0.0.1", "-p", Integer.toString(target.uri().getPort()), "-r", "mutex"));
+    all.addAll(List.of(args));
+    return launchRaw(environment, all);
+  }
+
+  private Run launch(String host, int port, String... args) throws IOException {
+    List<String> all = new ArrayList<>(List.of("-H", host, "-p", Integer.toString(port)));
+    all.addAll(List.of(args));
+    return launchRaw(List.of(), all);
+  }
+
+  private Run launchRaw(List<String> environment, List<String> args) throws IOException {
+    int number = runs.incrementAndGet();
+    List<String> command = new ArrayList<>(List.of(LAUNCHER.toString()));
+    command.addAll(args);
+    Path out = dir.resolve("run-" + number + ".out");
+    Path err = dir.resolve("run-" + number + ".err");
+    ProcessBuilder builder =
+        new ProcessBuilder(command).directory(dir.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile());
+    builder.environment().remove("DISTRIBUTEX_SECRET");
+    builder.environment().put("TMPDIR", dir.toString());
+    for (String variable : environment) {
+      int equals = variable.indexOf('=');
+      builder.environment().put(variable.substring(0, equals), variable.substring(equals + 1));
+    }
+    Process process = builder.start();
+    started.add(process);
+    return new Run(process, args, out, err);
+  }
+
+  private int port() {
+    return server.uri().getPort();
+  }
+
+  private DistributexClient holdMutex(String identity) throws InterruptedException {
+    DistributexClient client = server.client().identity(identity).build();
+    clients.add(client);
+    client.lock("mutex");
+    return client;
+  }
+
+  /** What an operator's curl would do: the server forgets the hold, the next renewal is refused. */
+  private void releaseBehindItsBack(String pool, String host) throws Exception {
+    HttpResponse<String> answer =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(server.uri().resolve("release/?pool=" + pool + "&host=" + host))
+                    .timeout(Duration.ofSeconds(10))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertEquals("OK", answer.body());
+  }
+
+  private static int closedPort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static long pidIn(Path file) throws Exception {
+    eventually("a pid in " + file, () -> {
+      try {
+        return Files.exists(file) && !Files.readString(file).isBlank();
+      } catch (IOException notYet) {
+        return false;
+      }
+    });
+    return Long.parseLong(Files.readString(file).strip());
+  }
+
+  private static void assertGone(long pid) throws InterruptedException {
+    eventually("process " + pid + " ends", () -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+  }
+
+  private static void assertOneLine(String text) {
+    assertEquals(1, text.lines().count(), "one line on stderr: " + text);
+  }
+
+  /** One run of the launcher; its output goes to files, so it never blocks on a full pipe. */
+  private static final class Run {
+    final Process process;
+    final List<String> args;
+    final Path out;
+    final Path err;
+
+    Run(Process process, List<String> args, Path out, Path err) {
+      this.process = process;
+      this.args = args;
+      this.out = out;
+      this.err = err;
+    }
+
+    int awaitExit() throws InterruptedException {
+      if (!process.waitFor(RUN_BOUND_SECONDS, TimeUnit.SECONDS)) {
+        fail("still running after " + RUN_BOUND_SECONDS + " s: " + describe());
+      }
+      return process.exitValue();
+    }
+
+    String stdout() {
+      return read(out);
+    }
+
+    String stderr() {
+      return read(err);
+    }
+
+    String describe() {
+      return "distributex " + String.join(" ", args) + "\nstdout: " + stdout() + "\nstderr: " + stderr();
+    }
+
+    private static String read(Path file) {
+      try {
+        return Files.readString(file, StandardCharsets.UTF_8);
+      } catch (IOException unreadable) {
+        return "(" + unreadable + ")";
+      }
+    }
+  }
+}

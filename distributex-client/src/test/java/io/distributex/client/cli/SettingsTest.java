@@ -1,0 +1,111 @@
+package io.distributex.client.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line as PROTOCOL.md section 3 spells it, and every way it can be wrong. */
+class SettingsTest {
+  private static Settings parse(String... args) throws Exception {
+    return Settings.parse(args, Map.of());
+  }
+
+  private static String wrong(String... args) {
+    return assertThrows(Settings.UsageException.class, () -> parse(args)).getMessage();
+  }
+
+  @Test
+  void theCronLineOf07() throws Exception {
+    Settings settings = parse("-H", "locks.example", "-r", "pool1", "puppet agent --onetime --no-daemonize");
+    assertEquals(URI.create("http://locks.example:9889/"), settings.server());
+    assertEquals("pool1", settings.pool());
+    assertEquals(List.of("puppet agent --onetime --no-daemonize"), settings.command());
+    assertNull(settings.identity(), "the machine's name, found later");
+    assertNull(settings.waitLimit());
+    assertEquals(Duration.ofSeconds(15), settings.lease());
+    assertEquals(Duration.ofSeconds(10), settings.grace());
+    assertEquals(Path.of("/tmp"), settings.lockDirectory());
+    assertNull(settings.secret());
+  }
+
+  @Test
+  void everyOption() throws Exception {
+    Settings settings =
+        Settings.parse(
+            new String[] {"-H", "::1", "-p", "8000", "-r", "p", "-l", "-w", "2.5", "--id", "web1", "--lease", ".5",
+                "--grace", "0", "--keep-on-loss", "-v", "--", "ls", "-l"},
+            Map.of("TMPDIR", "/var/tmp", "DISTRIBUTEX_SECRET", "s3cret"));
+    assertEquals(URI.create("http://[::1]:8000/"), settings.server());
+    assertTrue(settings.localLock());
+    assertEquals(Duration.ofMillis(2500), settings.waitLimit());
+    assertEquals("web1", settings.identity());
+    assertEquals(Duration.ofMillis(500), settings.lease());
+    assertEquals(Duration.ZERO, settings.grace());
+    assertTrue(settings.keepOnLoss());
+    assertTrue(settings.verbose());
+    assertEquals(List.of("ls", "-l"), settings.command());
+    assertEquals(Path.of("/var/tmp"), settings.lockDirectory());
+    assertEquals("s3cret", settings.secret());
+  }
+
+  @Test
+  void everythingFromCommandOnIsCommandsOwn() throws Exception {
+    assertEquals(List.of("ls", "-l", "-r", "x"), parse("-H", "h", "-r", "p", "ls", "-l", "-r", "x").command());
+    assertEquals(List.of("echo", "@file"), parse("-H", "h", "-r", "p", "echo", "@file").command());
+    assertEquals(List.of("-x"), parse("-H", "h", "-r", "p", "--", "-x").command());
+  }
+
+  @Test
+  void usageErrors() {
+    assertTrue(wrong().contains("-H"));
+    assertTrue(wrong("-H", "h", "true").contains("-r"));
+    assertTrue(wrong("-H", "h", "-r", "p").contains("COMMAND"));
+    assertTrue(wrong("-H", "h", "-r", "p", "").contains("COMMAND"));
+    assertTrue(wrong("-H", "h", "-r", "p", "--bogus", "true").contains("--bogus"));
+    assertTrue(wrong("-H", "h", "-r", "p", "-p", "0", "true").contains("-p"));
+    assertTrue(wrong("-H", "h", "-r", "p", "-p", "x", "true").contains("-p"));
+    assertTrue(wrong("-H", "h", "-r", "p", "-w", "-1", "true").contains("-w"));
+    assertTrue(wrong("-H", "h", "-r", "p", "-w", "1e3", "true").contains("-w"));
+    assertTrue(wrong("-H", "h", "-r", "p", "--lease", "0", "true").contains("--lease"));
+    assertTrue(wrong("-H", "h", "-r", "p", "--grace", "forever", "true").contains("--grace"));
+    assertTrue(wrong("-H", "h h", "-r", "p", "true").contains("-H"));
+    assertTrue(wrong("-H", "h", "-r", "p\n", "true").contains("-r"));
+    assertTrue(wrong("-H", "h", "-r", "p", "--secret-file", "/no/such/file", "true").contains("--secret-file"));
+  }
+
+  @Test
+  void helpWinsOverMissingOptions() {
+    assertThrows(Settings.HelpRequested.class, () -> parse("--help"));
+    assertThrows(Settings.HelpRequested.class, () -> parse("-h"));
+  }
+
+  @Test
+  void theSecretFileWinsOverTheEnvironmentAndIsItsFirstLine(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("secret");
+    Files.writeString(file, "from-file\nignored\n");
+    Settings settings =
+        Settings.parse(new String[] {"-H", "h", "-r", "p", "--secret-file", file.toString(), "true"},
+            Map.of("DISTRIBUTEX_SECRET", "from-env"));
+    assertEquals("from-file", settings.secret());
+  }
+
+  @Test
+  void lockFileNamesKeepPoolsApartAndInsideTheDirectory() {
+    assertEquals("pool1", LocalLock.fileName("pool1"));
+    assertEquals("a%2Fb", LocalLock.fileName("a/b"));
+    assertEquals("a_b", LocalLock.fileName("a_b"));
+    assertEquals("..", LocalLock.fileName(".."), "the prefix keeps it a plain name: distributex-...lock");
+    assertEquals("caf%C3%A9", LocalLock.fileName("café"));
+    assertEquals(Path.of("/tmp/distributex-a%2Fb.lock"), LocalLock.file(Path.of("/tmp"), "a/b"));
+  }
+}
