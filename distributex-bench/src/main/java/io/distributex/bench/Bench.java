@@ -1,18 +1,23 @@
 package io.distributex.bench;
 
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The benchmark driver: {@code Bench [--quick] [handoff|throughput|waiters|memcached ...]} runs the
- * named measures (all of them when none is named), each starting what it measures itself, and prints
- * their figures as they come and as one table at the end. Exit status 0 when every measure ran
- * and every check passed, 1 otherwise, 64 on a usage error.
+ * The benchmark driver: {@code Bench [--quick] [--out DIR] [MEASURE ...]} runs the named measures
+ * (all of them when none is named), each starting what it measures itself, prints their figures
+ * as they come and as one table at the end, and writes that table to {@code DIR/bench.md} and
+ * {@code DIR/bench.json}. Exit status 0 when every measure ran (or could not run here: not
+ * available) and every correctness check held, whether the goals were met or not; 1 when a
+ * measure failed; 64 on a usage error.
  */
 public final class Bench {
   /** Held so the level sticks: the in-process servers' INFO lines would interleave with the figures. */
@@ -21,22 +26,33 @@ public final class Bench {
   private Bench() {}
 
   public static void main(String[] args) {
+    System.exit(run(args, System.out));
+  }
+
+  /** Runs the benchmark as {@link #main} does and returns the exit status. */
+  static int run(String[] args, PrintStream out) {
     // Before any HttpServer of this JVM: DistributexServer's static block turns Nagle off.
     Servers.ensureNodelay();
     SERVER_LOG.setLevel(Level.WARNING);
     Map<String, Measure> known = new LinkedHashMap<>();
     for (Measure measure : List.of(new HandoffBench(), new ThroughputBench(), new WaitersBench(),
-        new MemcachedBench())) {
+        new MemcachedBench(), new CliBench(), new ContentionBench())) {
       known.put(measure.name(), measure);
     }
     boolean quick = false;
+    Path outDir = Home.dir().resolve("distributex-bench/target/bench");
     List<Measure> chosen = new ArrayList<>();
-    for (String arg : args) {
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
       if (arg.equals("--quick") || arg.equals("-q")) {
         quick = true;
+      } else if (arg.equals("--out") && i + 1 < args.length) {
+        outDir = Path.of(args[++i]);
+      } else if (arg.startsWith("--out=")) {
+        outDir = Path.of(arg.substring("--out=".length()));
       } else if (arg.equals("--help") || arg.equals("-h")) {
         usage(known);
-        System.exit(0);
+        return 0;
       } else if (known.containsKey(arg)) {
         if (!chosen.contains(known.get(arg))) {
           chosen.add(known.get(arg));
@@ -44,41 +60,68 @@ public final class Bench {
       } else {
         System.err.println("distributex-bench: unknown argument '" + arg + "'");
         usage(known);
-        System.exit(64);
+        return 64;
       }
     }
     if (chosen.isEmpty()) {
       chosen.addAll(known.values());
     }
 
-    Report report = new Report(System.out);
+    Instant started = Instant.now();
+    Report report = new Report(out);
     long start = System.nanoTime();
     for (Measure measure : chosen) {
-      System.out.println("== " + measure.name() + (quick ? " (quick)" : ""));
+      out.println("== " + measure.name() + (quick ? " (quick)" : ""));
       long begun = System.nanoTime();
+      Throwable thrown = null;
       try {
         measure.run(quick, report);
       } catch (Exception | Error e) {
-        report.fail(measure.name(), "run", e.toString());
-        e.printStackTrace(System.out);
+        thrown = e;
+        e.printStackTrace(out);
       }
-      report.add(measure.name(), "run time", Stats.time(System.nanoTime() - begun));
+      report.finished(measure.name(), System.nanoTime() - begun, thrown);
     }
-    System.out.println();
-    report.print(System.out);
-    System.out.printf(Locale.ROOT, "%ntotal run time: %.1f s (%s)%n", (System.nanoTime() - start) / 1e9,
-        quick ? "quick" : "full");
-    System.out.flush();
-    System.exit(report.failed() ? 1 : 0);
+    ReportFiles.Run run = new ReportFiles.Run(command(args), quick, started, System.nanoTime() - start,
+        Machine.current());
+    out.println();
+    report.print(out);
+    out.printf("%ncommand: %s%nmachine: %s%ntotal run time: %s (%s); goals met: %s%n", run.command(),
+        run.machine().describe(), run.wall(), run.mode(), report.goalsMet());
+    int status = report.failed() ? 1 : 0;
+    try {
+      out.println("written: " + ReportFiles.write(outDir, run, report));
+    } catch (IOException e) {
+      out.println("distributex-bench: cannot write the report into " + outDir + ": " + e);
+      status = 1;
+    }
+    out.flush();
+    return status;
+  }
+
+  /** The command line as typed: the launcher's name when it passed it, else {@code java -jar}. */
+  private static String command(String[] args) {
+    String launcher = System.getProperty("distributex.bench.launcher", "java -jar distributex-bench.jar");
+    StringBuilder command = new StringBuilder(launcher);
+    for (String arg : args) {
+      command.append(' ').append(arg.matches("[\\w./=:,+-]+") ? arg : "'" + arg.replace("'", "'\\''") + "'");
+    }
+    return command.toString();
   }
 
   private static void usage(Map<String, Measure> known) {
-    System.err.println("usage: distributex-bench [--quick] [" + String.join("|", known.keySet()) + " ...]");
+    System.err.println("usage: distributex-bench [--quick] [--out DIR] [" + String.join("|", known.keySet())
+        + " ...]");
     System.err.println("  handoff     wait -> release -> YES latency between two hosts (p50/p90/p99/max)");
     System.err.println("  throughput  get+release pairs/s over 16 connections, against a bare HttpServer");
-    System.err.println("  waiters     15,000 parked /wait/ requests: heap and threads per waiter, release chain");
+    System.err.println("  waiters     15,000 parked /wait/ requests: heap and threads per waiter, release chain,");
+    System.err.println("              mass release, against a bare HttpServer's parked exchanges");
     System.err.println("  memcached   the memcache backend on its own memcached: get+release pairs/s against raw");
     System.err.println("              add+delete pairs/s, handoff latency within one server and across two");
-    System.err.println("  --quick     fewer samples and shorter windows (CI; well under 30 s)");
+    System.err.println("  cli         start-to-exit time of bin/distributex -r POOL true, against a bare JVM");
+    System.err.println("  contention  64 clients on one mutex: grants/s, fairness, overlaps, against a fair");
+    System.err.println("              ReentrantLock");
+    System.err.println("  --quick     fewer samples and shorter windows (CI; about 30 s in all)");
+    System.err.println("  --out DIR   where bench.md and bench.json go (default distributex-bench/target/bench)");
   }
 }

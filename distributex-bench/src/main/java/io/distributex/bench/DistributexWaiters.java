@@ -96,7 +96,7 @@ final class DistributexWaiters extends WaiterRun {
         idle = getLatency(LATENCY_CALLS);
         before = Heap.parse(child.ask("heap", ASK_TIMEOUT));
 
-        openAll(driver, this::queued, System.nanoTime() + Duration.ofSeconds(size / 100 + 30).toNanos());
+        openAll(driver, "held", this::queued);
         queue = queueOrder(ctl.call("/status"));
         held = Heap.parse(child.ask("heap", ASK_TIMEOUT));
         loaded = getLatency(LATENCY_CALLS);

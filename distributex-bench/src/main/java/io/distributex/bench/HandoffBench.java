@@ -20,6 +20,9 @@ import java.util.concurrent.locks.LockSupport;
 final class HandoffBench implements Measure {
   private static final String YAML = "pools:\n  - name: p1\n    maxlocks: 1\n    expire: 0\n";
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
+  /** The goals: p50 under 0.5 ms, p99 under 2 ms. */
+  private static final long P50_GOAL_NANOS = 500_000;
+  private static final long P99_GOAL_NANOS = 2_000_000;
 
   @Override
   public String name() {
@@ -35,7 +38,7 @@ final class HandoffBench implements Measure {
       InetSocketAddress address = Servers.address(server);
       handoffs = measure(address, address, "p1", warmup, measured, true, Duration.ZERO);
     }
-    handoffs.report(report, name(), "");
+    handoffs.report(report, name(), "", P50_GOAL_NANOS, P99_GOAL_NANOS);
   }
 
   /**
@@ -49,15 +52,26 @@ final class HandoffBench implements Measure {
     /**
      * Adds the count, p50/p90/p99/max and the chunked count to {@code report}, each figure's
      * name after {@code prefix} (empty for the {@code handoff} measure's own names).
+     *
+     * @param p50Goal the goal for p50 (below it), in nanoseconds; 0 for none
+     * @param p99Goal the same for p99
      */
-    void report(Report report, String measure, String prefix) {
+    void report(Report report, String measure, String prefix, long p50Goal, long p99Goal) {
       Stats stats = Stats.of(samples);
       report.add(measure, prefix + "handoffs measured", samples.length + " (after " + warmup + " warm-up)");
-      report.add(measure, prefix + "p50", Stats.time(stats.p50()));
+      percentile(report, measure, prefix + "p50", stats.p50(), p50Goal);
       report.add(measure, prefix + "p90", Stats.time(stats.p90()));
-      report.add(measure, prefix + "p99", Stats.time(stats.p99()));
+      percentile(report, measure, prefix + "p99", stats.p99(), p99Goal);
       report.add(measure, prefix + "max", Stats.time(stats.max()));
       report.add(measure, prefix + "parked answers sent chunked", chunked + "/" + samples.length);
+    }
+
+    private static void percentile(Report report, String measure, String figure, long nanos, long goal) {
+      if (goal > 0) {
+        report.goal(measure, figure, Stats.time(nanos), "< " + Stats.limit(goal), nanos < goal);
+      } else {
+        report.add(measure, figure, Stats.time(nanos));
+      }
     }
   }
 
@@ -161,7 +175,7 @@ final class HandoffBench implements Measure {
   }
 
   /** Whether the pool object that starts with {@code named} lists {@code queued} first. */
-  private static boolean queuedIn(String status, String named, String queued) {
+  static boolean queuedIn(String status, String named, String queued) {
     int at = status.indexOf(named);
     if (at < 0) {
       return false;

@@ -25,8 +25,8 @@ final class MemcachedBench implements Measure {
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
   /** The goal for distributex pairs/s over raw memcached pairs/s. */
   private static final double RATIO_GOAL = 0.3;
-  /** Beyond this p99, cross-server handoffs are slower than the 10 ms poll explains. */
-  private static final long CROSS_P99_LIMIT_NANOS = 50_000_000;
+  /** The goal for cross-server handoffs: p99 under 50 ms (the poll is every 10 ms). */
+  private static final long CROSS_P99_GOAL_NANOS = 50_000_000;
   /** The backend's default poll interval: cross-server releases are spread over one of them. */
   private static final Duration POLL = Duration.ofMillis(10);
 
@@ -41,7 +41,7 @@ final class MemcachedBench implements Measure {
     Duration window = quick ? Duration.ofMillis(500) : Duration.ofMillis(2_500);
     int sameWarmup = quick ? 100 : 1_000;
     int crossWarmup = quick ? 20 : 200;
-    int measured = quick ? 200 : 1_000;
+    int measured = quick ? 100 : 1_000;
     String m = name();
     try (MemcachedProcess memcached = MemcachedProcess.start()) {
       report.note("memcached pid " + memcached.pid() + " at " + memcached.hostAndPort());
@@ -68,8 +68,8 @@ final class MemcachedBench implements Measure {
         report.add(m, "distributex get+release pairs/s", Stats.count(dxRate) + " (" + setup + ")");
         report.add(m, "raw memcached add+delete pairs/s", Stats.count(rawRate));
         double ratio = dxRate / rawRate;
-        report.add(m, "ratio distributex/raw", String.format(Locale.ROOT, "%.2f (goal >= %.1f: %s)", ratio,
-            RATIO_GOAL, ratio >= RATIO_GOAL ? "met" : "NOT met"));
+        report.goal(m, "ratio distributex/raw", String.format(Locale.ROOT, "%.2f", ratio),
+            String.format(Locale.ROOT, ">= %.1f", RATIO_GOAL), ratio >= RATIO_GOAL);
         // The raw runs between the two stats are add and delete, never cas: these are Distributex's.
         long casHits = delta(before, after, "cas_hits");
         long casConflicts = delta(before, after, "cas_badval");
@@ -77,30 +77,17 @@ final class MemcachedBench implements Measure {
             casConflicts / (double) Math.max(1, casHits), casConflicts, casHits));
 
         HandoffBench.measure(a, a, "p1", sameWarmup, measured, true, Duration.ZERO)
-            .report(report, m, "same-server handoff ");
-        HandoffBench.Handoffs cross = HandoffBench.measure(a, b, "p1", crossWarmup, measured, false, POLL);
-        cross.report(report, m, "cross-server handoff ");
-        long crossP99 = Stats.of(cross.samples()).p99();
-        if (crossP99 > CROSS_P99_LIMIT_NANOS) {
-          report.note("cross-server handoff p99 " + Stats.time(crossP99) + " is beyond "
-              + Stats.time(CROSS_P99_LIMIT_NANOS) + " (poll interval " + POLL.toMillis() + " ms)");
-        }
+            .report(report, m, "same-server handoff ", 0, 0);
+        HandoffBench.measure(a, b, "p1", crossWarmup, measured, false, POLL)
+            .report(report, m, "cross-server handoff ", 0, CROSS_P99_GOAL_NANOS);
 
         try (HttpConn status = HttpConn.open(a, TIMEOUT)) {
           String text = status.call("/status").text();
           boolean free = text.split("\"holders\":\\[\\],\"waiters\":\\[\\]", -1).length - 1 == 2;
-          if (free) {
-            report.add(m, "pools free after (A's /status)", "yes");
-          } else {
-            report.fail(m, "pools free after (A's /status)", text);
-          }
+          report.check(m, "pools free after (A's /status)", free, "yes", text);
         }
       }
-      if (memcached.isAlive()) {
-        report.add(m, "memcached still running after", "yes");
-      } else {
-        report.fail(m, "memcached still running after", "no: it exited");
-      }
+      report.check(m, "memcached still running after", memcached.isAlive(), "yes", "no: it exited");
     }
   }
 

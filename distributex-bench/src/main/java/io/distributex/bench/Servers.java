@@ -45,7 +45,13 @@ final class Servers {
     return new InetSocketAddress(LOOPBACK, server.address().getPort());
   }
 
-  /** The waiters measure's server: pool {@code held} (a mutex that never expires) and {@code other}. */
+  /** The waiters measure's semaphore of {@code maxwaiters} slots, for the mass release. */
+  static final String MASS_POOL = "mass";
+
+  /**
+   * The waiters measure's server: pools {@code held} and {@code other} (mutexes), and {@link
+   * #MASS_POOL} (as many slots as waiters); no hold expires.
+   */
   static String waitersYaml(int maxWaiters) {
     return "maxwaiters: " + maxWaiters + "\n"
         + "pools:\n"
@@ -54,6 +60,9 @@ final class Servers {
         + "    expire: 0\n"
         + "  - name: other\n"
         + "    maxlocks: 1\n"
+        + "    expire: 0\n"
+        + "  - name: " + MASS_POOL + "\n"
+        + "    maxlocks: " + maxWaiters + "\n"
         + "    expire: 0\n";
   }
 }

@@ -29,6 +29,15 @@ abstract class WaiterRun implements WaiterDriver.Listener {
     this.size = size;
   }
 
+  /** How many requests the child's server holds, as it says itself ({@code count}). */
+  static int childCount(ChildProcess child) throws IOException {
+    String reply = child.ask("count", ASK_TIMEOUT);
+    if (!reply.startsWith("count ")) {
+      throw new IOException("the child answered '" + reply + "' to count");
+    }
+    return Integer.parseInt(reply.substring(6).trim());
+  }
+
   /** Records a failure (the first few messages are kept). */
   final void failure(String message) {
     failureCount++;
@@ -47,20 +56,21 @@ abstract class WaiterRun implements WaiterDriver.Listener {
   }
 
   /**
-   * Opens {@code size} connections, each sending {@code /wait/?pool=held&host=wN}: w0 alone first
+   * Opens {@code size} connections, each sending {@code /wait/?pool=POOL&host=wN}: w0 alone first
    * (so it is certainly first in the queue), then batches of {@link #BATCH}, each awaited until
-   * the server counts it.
+   * the server counts it; all within 30 s plus 10 ms per connection.
    *
    * @throws IOException when a batch is not written or not counted before the deadline, or a
    *     connection failed
    */
-  final void openAll(WaiterDriver driver, Counter counter, long deadline) throws IOException {
+  final void openAll(WaiterDriver driver, String pool, Counter counter) throws IOException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(size / 100 + 30).toNanos();
     int opened = 0;
     int batch = 1;
     while (opened < size) {
       int end = Math.min(size, opened + batch);
       for (int i = opened; i < end; i++) {
-        driver.open(i, "/wait/?pool=held&host=w" + i);
+        driver.open(i, "/wait/?pool=" + pool + "&host=w" + i);
       }
       opened = end;
       if (!driver.pump(() -> driver.unsent() == 0 || failureCount > 0, deadline)) {

@@ -1,16 +1,27 @@
 package io.distributex.bench;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code waiters}: how many {@code /wait/} requests one server holds, and what each costs.
- * Runs {@link DistributexWaiters} and then {@link BareWaiters} (the JDK's floor), each against
- * its own child JVM, one after the other so the driver never holds more than N sockets, and
- * reports heap per waiter, threads, {@code /get/} latency with the waiters held, the time for
- * the lock to run down the whole queue, and the checks made on the way.
+ * {@code waiters}: how many {@code /wait/} requests one server holds, and what each costs. Runs
+ * {@link DistributexWaiters} (heap, threads, {@code /get/} latency with the waiters held, the
+ * lock running down the whole queue), {@link MassRelease} (N slots freed at once) and then
+ * {@link BareWaiters} (the JDK's floor: the heap of a parked exchange, answering all at once),
+ * each against its own child JVM, one after the other so the driver never holds more than N
+ * sockets, and reports the figures, the issue's goals and the checks made on the way.
  */
 final class WaitersBench implements Measure {
+  /** The goals: heap per waiter within 5 KB of the bare server's parked exchange, ... */
+  private static final double HEAP_GOAL_BYTES = 5_000;
+  /** ... a /get/ on another pool answered in under 10 ms (p99) while the waiters are held, ... */
+  private static final long OTHER_POOL_GOAL_NANOS = 10_000_000;
+  /** ... and every waiter answered within 2 s of a mass release. */
+  private static final long MASS_GOAL_NANOS = 2_000_000_000L;
+  /** Threads the server may add while holding the waiters: its executor's, never one per waiter. */
+  private static final int THREADS_GROWTH_LIMIT = 16;
+
   @Override
   public String name() {
     return "waiters";
@@ -20,8 +31,10 @@ final class WaitersBench implements Measure {
   public void run(boolean quick, Report report) throws Exception {
     int size = quick ? 1_000 : 15_000;
     Duration timeout = quick ? Duration.ofSeconds(20) : Duration.ofSeconds(120);
-    report.note("distributex child: " + size + " waiters");
+    report.note("distributex child: " + size + " waiters, release chain");
     DistributexWaiters.Result d = new DistributexWaiters(size, timeout).run();
+    report.note("distributex child: " + size + " waiters, mass release");
+    MassRelease.Result mass = new MassRelease(size, timeout).run();
     report.note("bare HttpServer child: " + size + " parked exchanges");
     BareWaiters.Result b = new BareWaiters(size, timeout).run();
 
@@ -31,53 +44,55 @@ final class WaitersBench implements Measure {
     double perBare = b.held().perItemSince(b.before(), size);
     report.add(m, "heap per waiter", Stats.bytes(perWaiter));
     report.add(m, "bare heap per parked exchange", Stats.bytes(perBare));
-    report.add(m, "difference per waiter", Stats.bytes(perWaiter - perBare));
+    report.goal(m, "difference per waiter", Stats.bytes(perWaiter - perBare), "<= 5 KB",
+        perWaiter - perBare <= HEAP_GOAL_BYTES);
     report.add(m, "heap before / with waiters", mib(d.before().used()) + " / " + mib(d.held().used()));
     report.add(m, "heap after all answered+closed", mib(d.after().used()) + " (bare: " + mib(b.after().used())
         + ", before " + mib(b.before().used()) + ")");
-    report.add(m, "threads before / with waiters", d.before().threads() + " / " + d.held().threads()
-        + " (bare: " + b.before().threads() + " / " + b.held().threads() + ")");
+    int growth = d.held().threads() - d.before().threads();
+    report.goal(m, "threads before / with waiters", d.before().threads() + " / " + d.held().threads()
+        + " (bare: " + b.before().threads() + " / " + b.held().threads() + ")", "no thread per waiter",
+        growth <= THREADS_GROWTH_LIMIT);
     report.add(m, "/get/ other, idle p50 / p99",
         Stats.time(d.getIdle().p50()) + " / " + Stats.time(d.getIdle().p99()));
-    report.add(m, "/get/ other, waiters held p50 / p99",
-        Stats.time(d.getLoaded().p50()) + " / " + Stats.time(d.getLoaded().p99()));
+    report.goal(m, "/get/ other, waiters held p50 / p99",
+        Stats.time(d.getLoaded().p50()) + " / " + Stats.time(d.getLoaded().p99()),
+        "p99 < " + Stats.limit(OTHER_POOL_GOAL_NANOS), d.getLoaded().p99() < OTHER_POOL_GOAL_NANOS);
     String chain = Stats.time(d.chainNanos()) + " (" + Stats.time(d.chainNanos() / Math.max(1, d.answered()))
         + " per handoff)";
-    if (d.allAnswered()) {
-      report.add(m, "release chain: all answered in", chain);
-    } else {
-      report.fail(m, "release chain: all answered in", "only " + d.answered() + " of " + size
-          + " answered within " + timeout.toSeconds() + " s");
-    }
-    check(report, m, "first served is w0", d.firstIsW0(), "yes", "no");
-    check(report, m, "grant order = /status queue order", d.orderMismatches() == 0,
+    report.check(m, "release chain: all answered in", d.allAnswered(), chain,
+        "only " + d.answered() + " of " + size + " answered within " + timeout.toSeconds() + " s");
+    report.goal(m, "first served is w0", d.firstIsW0() ? "yes" : "no", "first come, first served",
+        d.firstIsW0());
+    report.check(m, "grant order = /status queue order", d.orderMismatches() == 0,
         "yes (" + d.queued() + " of " + d.queued() + ")", d.orderMismatches() + " positions differ");
-    check(report, m, "fencing tokens increasing", d.tokenInversions() == 0, "yes", d.tokenInversions()
+    report.check(m, "fencing tokens increasing", d.tokenInversions() == 0, "yes", d.tokenInversions()
         + " not above the previous");
     report.add(m, "releases sent on another connection", Integer.toString(d.fallbackReleases()));
-    check(report, m, "server state after", d.stateAfter().startsWith("pool held free"), d.stateAfter(),
+    report.check(m, "server state after", d.stateAfter().startsWith("pool held free"), d.stateAfter(),
         d.stateAfter());
-    check(report, m, "failures", d.failures().equals("none"), "none", d.failures());
-    check(report, m, "child log problems", d.logProblems().isEmpty(), "none",
-        String.join(" | ", d.logProblems()));
-    check(report, m, "child exit", d.exit().equals("exited 0"), d.exit(), d.exit());
-    if (b.allAnswered()) {
-      report.add(m, "bare: answer all at once in", Stats.time(b.answerAllNanos()));
+    childChecks(report, m, "", d.failures(), d.logProblems(), d.exit());
+
+    if (mass.allAnswered()) {
+      report.goal(m, "mass release: all answered in", Stats.time(mass.answerAllNanos()) + " (release loop "
+          + Stats.time(mass.loopNanos()) + ")", "<= " + Stats.limit(MASS_GOAL_NANOS),
+          mass.answerAllNanos() <= MASS_GOAL_NANOS);
     } else {
-      report.fail(m, "bare: answer all at once in", "only " + b.answered() + " of " + size + " answered");
+      report.fail(m, "mass release: all answered in", "only " + mass.answered() + " of " + size
+          + " answered within " + timeout.toSeconds() + " s");
     }
-    check(report, m, "bare failures", b.failures().equals("none"), "none", b.failures());
-    check(report, m, "bare child log problems", b.logProblems().isEmpty(), "none",
-        String.join(" | ", b.logProblems()));
-    check(report, m, "bare child exit", b.exit().equals("exited 0"), b.exit(), b.exit());
+    report.check(m, "bare: answer all at once in", b.allAnswered(), Stats.time(b.answerAllNanos()),
+        "only " + b.answered() + " of " + size + " answered");
+    childChecks(report, m, "mass ", mass.failures(), mass.logProblems(), mass.exit());
+    childChecks(report, m, "bare ", b.failures(), b.logProblems(), b.exit());
   }
 
-  private static void check(Report report, String measure, String figure, boolean ok, String good, String bad) {
-    if (ok) {
-      report.add(measure, figure, good);
-    } else {
-      report.fail(measure, figure, bad);
-    }
+  /** The checks every child run ends with: no failure, nothing wrong in its log, exit status 0. */
+  private static void childChecks(Report report, String m, String prefix, String failures, List<String> problems,
+      String exit) {
+    report.check(m, prefix + "failures", failures.equals("none"), "none", failures);
+    report.check(m, prefix + "child log problems", problems.isEmpty(), "none", String.join(" | ", problems));
+    report.check(m, prefix + "child exit", exit.equals("exited 0"), exit, exit);
   }
 
   private static String mib(long bytes) {
