@@ -1,7 +1,5 @@
 package io.distributex.core;
 
-import static com.google.common.base.Preconditions.checkArgument;
-
 import java.util.List;
 
 /**
@@ -27,36 +25,11 @@ public final class InMemoryBackend extends PooledBackend {
   public void checkHealth() {}
 
   /** Settings of an {@link InMemoryBackend}; only the pools are required. */
-  public static final class Builder {
-    private List<Pool> pools = List.of();
-    private TimeSource time = TimeSource.system();
-    private int maxWaiters = Integer.MAX_VALUE;
-    private LockListener listener = LockListener.NONE;
-
+  public static final class Builder extends BackendBuilder<Builder> {
     private Builder() {}
 
-    /** The pools to serve; names must be unique. */
-    public Builder pools(List<Pool> pools) {
-      this.pools = List.copyOf(pools);
-      return this;
-    }
-
-    /** The clock and scheduler; the system's by default. */
-    public Builder timeSource(TimeSource time) {
-      this.time = time;
-      return this;
-    }
-
-    /** How many acquires may wait at once over all pools; unbounded by default. */
-    public Builder maxWaiters(int maxWaiters) {
-      checkArgument(maxWaiters >= 1, "maxWaiters must be at least 1, got %s", maxWaiters);
-      this.maxWaiters = maxWaiters;
-      return this;
-    }
-
-    /** Told of every grant, release, expiry and wait timeout; none by default. */
-    public Builder listener(LockListener listener) {
-      this.listener = new SafeListener(listener);
+    @Override
+    Builder self() {
       return this;
     }
 

@@ -81,17 +81,18 @@ public final class MemcachedBackend extends PooledBackend {
   }
 
   /** Settings of a {@link MemcachedBackend}: the memcached servers and the pools are required. */
-  public static final class Builder {
+  public static final class Builder extends BackendBuilder<Builder> {
     private List<InetSocketAddress> servers = List.of();
-    private List<Pool> pools = List.of();
-    private TimeSource time = TimeSource.system();
-    private int maxWaiters = Integer.MAX_VALUE;
     private Duration operationTimeout = Duration.ofSeconds(1);
     private Timing timing = Timing.DEFAULT;
-    private LockListener listener = LockListener.NONE;
     private Executor io;
 
     private Builder() {}
+
+    @Override
+    Builder self() {
+      return this;
+    }
 
     /** Where polls and deadlines talk to memcached; tests run them in the timer's thread. */
     Builder ioExecutor(Executor io) {
@@ -102,25 +103,6 @@ public final class MemcachedBackend extends PooledBackend {
     /** The memcached servers; several are used by consistent hashing (each pool on one). */
     public Builder servers(List<InetSocketAddress> servers) {
       this.servers = List.copyOf(servers);
-      return this;
-    }
-
-    /** The pools to serve: the same list on every server that shares the memcached. */
-    public Builder pools(List<Pool> pools) {
-      this.pools = List.copyOf(pools);
-      return this;
-    }
-
-    /** The clock and scheduler; the system's by default. */
-    public Builder timeSource(TimeSource time) {
-      this.time = time;
-      return this;
-    }
-
-    /** How many acquires may wait on this server at once over all pools; unbounded by default. */
-    public Builder maxWaiters(int maxWaiters) {
-      checkArgument(maxWaiters >= 1, "maxWaiters must be at least 1, got %s", maxWaiters);
-      this.maxWaiters = maxWaiters;
       return this;
     }
 
@@ -140,15 +122,6 @@ public final class MemcachedBackend extends PooledBackend {
       checkArgument(staleAfter.compareTo(poll.multipliedBy(4)) >= 0, "staleAfter must be at least 4 polls");
       checkArgument(confirmWithin.compareTo(poll.multipliedBy(4)) >= 0, "confirmWithin must be at least 4 polls");
       this.timing = new Timing(poll.toMillis(), staleAfter.toMillis(), confirmWithin.toMillis());
-      return this;
-    }
-
-    /**
-     * Told of every grant, release, expiry and wait timeout this server writes (see {@link
-     * LockListener} for servers sharing one memcached); none by default.
-     */
-    public Builder listener(LockListener listener) {
-      this.listener = new SafeListener(listener);
       return this;
     }
 
