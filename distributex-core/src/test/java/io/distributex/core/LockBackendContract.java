@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.distributex.core.testing.Concurrently;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,17 +15,13 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What every {@link LockBackend} guarantees. Each backend's test class extends this and says how
@@ -37,7 +34,7 @@ public abstract class LockBackendContract {
   private static final Optional<Duration> FOREVER = Optional.empty();
 
   protected final ManualTimeSource time = new ManualTimeSource(START);
-  private final List<LockBackend> opened = new ArrayList<>();
+  @RegisterExtension final OpenedBackends opened = new OpenedBackends();
 
   /** A fresh backend serving {@code pools}, reading time from {@code time}. */
   protected abstract LockBackend newBackend(List<Pool> pools, TimeSource time, int maxWaiters);
@@ -47,14 +44,7 @@ public abstract class LockBackendContract {
   }
 
   private LockBackend backend(int maxWaiters, Pool... pools) {
-    LockBackend backend = newBackend(List.of(pools), time, maxWaiters);
-    opened.add(backend);
-    return backend;
-  }
-
-  @AfterEach
-  void closeBackends() {
-    opened.forEach(LockBackend::close);
+    return opened.add(newBackend(List.of(pools), time, maxWaiters));
   }
 
   static Pool pool(String name, int maxlocks, long expireSeconds) {
@@ -309,9 +299,11 @@ public abstract class LockBackendContract {
     int[] counter = {0};
     AtomicInteger inside = new AtomicInteger();
     AtomicInteger overlaps = new AtomicInteger();
-    runConcurrently(
+    Concurrently.run(
         threads,
-        host -> {
+        Duration.ofSeconds(60),
+        t -> {
+          String host = "host" + t;
           for (int i = 0; i < rounds; i++) {
             Optional<Grant> grant =
                 i % 3 == 0
@@ -342,9 +334,11 @@ public abstract class LockBackendContract {
     AtomicInteger inside = new AtomicInteger();
     AtomicInteger most = new AtomicInteger();
     ConcurrentLinkedQueue<Long> tokens = new ConcurrentLinkedQueue<>();
-    runConcurrently(
+    Concurrently.run(
         12,
-        host -> {
+        Duration.ofSeconds(60),
+        t -> {
+          String host = "host" + t;
           for (int i = 0; i < 200; i++) {
             CompletableFuture<Optional<Grant>> wait = backend.acquire("p", host, NO_LEASE, FOREVER);
             if (ThreadLocalRandom.current().nextInt(4) == 0) {
@@ -375,34 +369,5 @@ public abstract class LockBackendContract {
 
   private static List<String> waiterHosts(LockBackend backend) {
     return backend.snapshot().get(0).waiters().stream().map(Waiter::host).toList();
-  }
-
-  @FunctionalInterface
-  interface HostTask {
-    void run(String host) throws Exception;
-  }
-
-  static void runConcurrently(int threads, HostTask task) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      CountDownLatch start = new CountDownLatch(1);
-      List<Future<?>> done = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        String host = "host" + t;
-        done.add(
-            pool.submit(
-                () -> {
-                  start.await();
-                  task.run(host);
-                  return null;
-                }));
-      }
-      start.countDown();
-      for (Future<?> each : done) {
-        each.get(60, TimeUnit.SECONDS);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
   }
 }

@@ -10,9 +10,9 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What every backend tells its {@link LockListener}: each grant, release, expiry and wait
@@ -27,21 +27,14 @@ public abstract class LockListenerContract {
 
   private final ManualTimeSource time = new ManualTimeSource(START);
   private final Recorder events = new Recorder();
-  private final List<LockBackend> opened = new ArrayList<>();
+  @RegisterExtension final OpenedBackends opened = new OpenedBackends();
 
   /** A fresh backend serving {@code pools}, reading time from {@code time}, telling {@code listener}. */
   protected abstract LockBackend newBackend(List<Pool> pools, TimeSource time, LockListener listener);
 
   private LockBackend backend(long expireSeconds, LockListener listener) {
     Pool pool = new Pool("p", Duration.ofSeconds(expireSeconds), 1, Set.of(), false);
-    LockBackend backend = newBackend(List.of(pool), time, listener);
-    opened.add(backend);
-    return backend;
-  }
-
-  @AfterEach
-  void closeBackends() {
-    opened.forEach(LockBackend::close);
+    return opened.add(newBackend(List.of(pool), time, listener));
   }
 
   @Test

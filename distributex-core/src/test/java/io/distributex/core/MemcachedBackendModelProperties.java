@@ -1,7 +1,8 @@
 package io.distributex.core;
 
+import static io.distributex.core.MemcachedTestBackends.testBackend;
+
 import io.distributex.core.memcached.MemcachedProcess;
-import java.time.Duration;
 import java.util.List;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
@@ -21,13 +22,6 @@ class MemcachedBackendModelProperties extends LockBackendModelProperties {
 
   @Override
   protected LockBackend newBackend(List<Pool> pools, TimeSource time) {
-    return MemcachedBackend.builder()
-        .ioExecutor(Runnable::run)
-        .operationTimeout(Duration.ofSeconds(5)) // a loaded CI machine is slow, not broken // deadlines run inside the manual clock's advance()
-        .servers(List.of(memcached.address()))
-        .pools(pools)
-        .timeSource(time)
-        .timing(Duration.ofMillis(10), Duration.ofHours(1), Duration.ofHours(1))
-        .build();
+    return testBackend(memcached, pools, time).build();
   }
 }

@@ -1,10 +1,12 @@
 package io.distributex.core;
 
+import static io.distributex.core.MemcachedTestBackends.sharedTestBackend;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.distributex.core.memcached.MemcachedExtension;
 import io.distributex.core.memcached.MemcachedProcess;
 import java.time.Duration;
 import java.util.List;
@@ -12,45 +14,21 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The backend contract against a real memcached, plus what only a shared store can do wrong. */
 class MemcachedBackendTest extends LockBackendContract {
   private static final Optional<Duration> NO_LEASE = Optional.empty();
-  private static MemcachedProcess memcached;
-
-  @BeforeAll
-  static void startMemcached() throws Exception {
-    memcached = MemcachedProcess.start();
-  }
-
-  @AfterAll
-  static void stopMemcached() throws Exception {
-    memcached.close();
-  }
-
-  @BeforeEach
-  void emptyMemcached() throws Exception {
-    if (!memcached.isRunning()) {
-      memcached.restart();
-    }
-    memcached.flush();
-  }
+  @RegisterExtension static final MemcachedExtension MEMCACHED = new MemcachedExtension();
 
   @Override
   protected LockBackend newBackend(List<Pool> pools, TimeSource time, int maxWaiters) {
-    return MemcachedBackend.builder()
-        .ioExecutor(Runnable::run)
-        .operationTimeout(Duration.ofSeconds(5)) // a loaded CI machine is slow, not broken // deadlines run inside the manual clock's advance()
-        .servers(List.of(memcached.address()))
-        .pools(pools)
-        .timeSource(time)
-        .maxWaiters(maxWaiters)
-        .timing(Duration.ofMillis(10), Duration.ofSeconds(2), Duration.ofSeconds(1))
-        .build();
+    return sharedTestBackend(MEMCACHED.process(), pools, time).maxWaiters(maxWaiters).build();
+  }
+
+  private static MemcachedProcess memcached() {
+    return MEMCACHED.process();
   }
 
   @Test
@@ -118,10 +96,10 @@ class MemcachedBackendTest extends LockBackendContract {
 
   @Test
   void aBackendStartsWhileMemcachedIsDownAndWorksOnceItIsUp() throws Exception {
-    memcached.kill();
+    memcached().kill();
     LockBackend backend = backend(pool("p", 1, 300));
     assertThrows(BackendUnavailableException.class, () -> backend.tryAcquire("p", "a", NO_LEASE));
-    memcached.restart();
+    memcached().restart();
     assertTrue(eventually(() -> backend.tryAcquire("p", "a", NO_LEASE)).isPresent());
   }
 
@@ -148,10 +126,10 @@ class MemcachedBackendTest extends LockBackendContract {
   void unreachableMemcachedAnswersUnavailableAndRecovers() throws Exception {
     LockBackend backend = backend(pool("p", 1, 300));
     backend.tryAcquire("p", "a", NO_LEASE).orElseThrow();
-    memcached.kill();
+    memcached().kill();
     assertThrows(BackendUnavailableException.class, () -> backend.tryAcquire("p", "b", NO_LEASE));
     assertThrows(BackendUnavailableException.class, backend::checkHealth);
-    memcached.restart();
+    memcached().restart();
     assertTrue(
         eventually(() -> backend.tryAcquire("p", "b", NO_LEASE)).isPresent(),
         "memcached came back empty: b must get the pool");
@@ -163,7 +141,7 @@ class MemcachedBackendTest extends LockBackendContract {
     LockBackend backend = backend(pool("p", 1, 300));
     Grant a = backend.tryAcquire("p", "a", NO_LEASE).orElseThrow();
     CompletableFuture<Optional<Grant>> b = backend.acquire("p", "b", NO_LEASE, Optional.empty());
-    memcached.flush();
+    memcached().flush();
     time.advance(10);
     Grant granted = b.get(10, TimeUnit.SECONDS).orElseThrow();
     assertEquals("b", granted.host());

@@ -1,14 +1,15 @@
 package io.distributex.core;
 
+import static io.distributex.core.MemcachedTestBackends.sharedTestBackend;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.distributex.core.memcached.MemcachedExtension;
 import io.distributex.core.memcached.MemcachedProcess;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -16,12 +17,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The memcached backend when things go wrong: servers cut off, values lost or corrupt, waits
@@ -33,44 +31,16 @@ class MemcachedFailureTest {
   private static final long START = 1_764_417_600_000L;
   private static final Optional<Duration> NO_LEASE = Optional.empty();
   private static final Optional<Duration> FOREVER = Optional.empty();
-  private static MemcachedProcess memcached;
-  private final List<LockBackend> opened = new ArrayList<>();
-
-  @BeforeAll
-  static void startMemcached() throws Exception {
-    memcached = MemcachedProcess.start();
-  }
-
-  @AfterAll
-  static void stopMemcached() throws Exception {
-    memcached.close();
-  }
-
-  @BeforeEach
-  void emptyMemcached() throws Exception {
-    if (!memcached.isRunning()) {
-      memcached.restart();
-    }
-    memcached.flush();
-  }
-
-  @AfterEach
-  void closeBackends() {
-    opened.forEach(LockBackend::close);
-  }
+  @RegisterExtension static final MemcachedExtension MEMCACHED = new MemcachedExtension();
+  @RegisterExtension final OpenedBackends opened = new OpenedBackends();
 
   private LockBackend backend(ManualTimeSource time, MemcachedProcess on, int maxlocks) {
-    LockBackend backend =
-        MemcachedBackend.builder()
-            .ioExecutor(Runnable::run)
-        .operationTimeout(Duration.ofSeconds(5)) // a loaded CI machine is slow, not broken
-            .servers(List.of(on.address()))
-            .pools(List.of(new Pool("p", Duration.ofSeconds(300), maxlocks, Set.of(), false)))
-            .timeSource(time)
-            .timing(Duration.ofMillis(10), Duration.ofSeconds(2), Duration.ofSeconds(1))
-            .build();
-    opened.add(backend);
-    return backend;
+    Pool pool = new Pool("p", Duration.ofSeconds(300), maxlocks, Set.of(), false);
+    return opened.add(sharedTestBackend(on, List.of(pool), time).build());
+  }
+
+  private static MemcachedProcess memcached() {
+    return MEMCACHED.process();
   }
 
   private static List<String> holders(LockBackend backend) {
@@ -93,8 +63,8 @@ class MemcachedFailureTest {
   void aHolderAskingAgainTakesDeliveryOfItsGrant() {
     ManualTimeSource time = new ManualTimeSource(START);
     ManualTimeSource frozen = new ManualTimeSource(START);
-    LockBackend x = backend(time, memcached, 1);
-    LockBackend y = backend(frozen, memcached, 1); // y never polls: it cannot take delivery
+    LockBackend x = backend(time, memcached(), 1);
+    LockBackend y = backend(frozen, memcached(), 1); // y never polls: it cannot take delivery
     x.tryAcquire("p", "a", NO_LEASE).orElseThrow();
     y.acquire("p", "b", NO_LEASE, FOREVER);
     x.release("p", "a", OptionalLong.empty()); // granted to b, waiting for y to confirm
@@ -107,12 +77,12 @@ class MemcachedFailureTest {
   @Test
   void aHostNeverHoldsTwoSlotsAfterMemcachedLosesThePool() throws Exception {
     ManualTimeSource time = new ManualTimeSource(START);
-    LockBackend x = backend(time, memcached, 2);
-    LockBackend y = backend(time, memcached, 2);
+    LockBackend x = backend(time, memcached(), 2);
+    LockBackend y = backend(time, memcached(), 2);
     x.tryAcquire("p", "a1", NO_LEASE).orElseThrow();
     x.tryAcquire("p", "a2", NO_LEASE).orElseThrow();
     CompletableFuture<Optional<Grant>> h = x.acquire("p", "h", NO_LEASE, FOREVER);
-    memcached.flush();
+    memcached().flush();
     Grant direct = y.tryAcquire("p", "h", NO_LEASE).orElseThrow();
     time.advance(10); // x polls, finds the pool lost, and must not queue h again
     assertEquals(List.of("h"), holders(y));
@@ -122,12 +92,12 @@ class MemcachedFailureTest {
   @Test
   void aWaitWhoseTimeoutPassedWhileThePoolWasLostIsAnsweredNo() throws Exception {
     ManualTimeSource time = new ManualTimeSource(START);
-    LockBackend x = backend(time, memcached, 1);
+    LockBackend x = backend(time, memcached(), 1);
     x.tryAcquire("p", "a", NO_LEASE).orElseThrow();
     CompletableFuture<Optional<Grant>> b = x.acquire("p", "b", NO_LEASE, Optional.of(Duration.ofSeconds(1)));
-    memcached.kill(); // memcached is away, and comes back empty ...
+    memcached().kill(); // memcached is away, and comes back empty ...
     time.advance(1_500); // ... after b's time ran out
-    memcached.restart();
+    memcached().restart();
     assertEquals(Optional.empty(), whileAdvancing(time, b, 1));
     assertEquals(List.of(), holders(x), "b was not queued again, let alone granted");
   }
@@ -135,13 +105,13 @@ class MemcachedFailureTest {
   @Test
   void aCorruptValueIsAnErrorAndThePollSurvivesIt() throws Exception {
     ManualTimeSource time = new ManualTimeSource(START);
-    LockBackend x = backend(time, memcached, 1);
+    LockBackend x = backend(time, memcached(), 1);
     x.tryAcquire("p", "a", NO_LEASE).orElseThrow();
     CompletableFuture<Optional<Grant>> b = x.acquire("p", "b", NO_LEASE, FOREVER);
     overwrite(MemcachedStore.key("p"), "garbage");
     assertThrows(BackendUnavailableException.class, () -> x.tryAcquire("p", "c", NO_LEASE));
     time.advance(30); // polls meet the bad value and go on
-    memcached.flush();
+    memcached().flush();
     // The pool was lost: b queues again, and gets the empty pool.
     assertEquals("b", whileAdvancing(time, b).orElseThrow().host());
   }
@@ -150,8 +120,8 @@ class MemcachedFailureTest {
   void aWaitWhosePlaceWasDroppedWhileItsServerWasCutOffIsAnErrorNotANo() {
     ManualTimeSource time = new ManualTimeSource(START);
     ManualTimeSource cutOff = new ManualTimeSource(START);
-    LockBackend x = backend(time, memcached, 1);
-    LockBackend y = backend(cutOff, memcached, 1);
+    LockBackend x = backend(time, memcached(), 1);
+    LockBackend y = backend(cutOff, memcached(), 1);
     x.tryAcquire("p", "a", NO_LEASE).orElseThrow();
     CompletableFuture<Optional<Grant>> b = y.acquire("p", "b", NO_LEASE, FOREVER);
     time.advance(2_100); // y renews nothing: b's place goes stale
@@ -180,7 +150,7 @@ class MemcachedFailureTest {
 
   private static void overwrite(String key, String value) throws Exception {
     try (Socket socket = new Socket()) {
-      socket.connect(memcached.address(), 2_000);
+      socket.connect(memcached().address(), 2_000);
       socket.setSoTimeout(5_000);
       byte[] bytes = value.getBytes(StandardCharsets.US_ASCII);
       socket.getOutputStream().write(

@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,7 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code auth} (PROTOCOL.md 1.3a): shared, per-client and admin secrets over real HTTP. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class AuthTest {
+class AuthTest extends ServerTestBase {
   private static final String SHARED = "shared-s3cret";
   private static final String WEB1 = "s3cret-1";
   private static final String WEB2 = "s3cret-2";
@@ -46,16 +44,8 @@ class AuthTest {
       """
           .formatted(SHARED, WEB1, WEB2, ADMIN);
 
-  private DistributexServer server;
-
-  @BeforeEach
-  void startServer() {
-    server = ServerTestSupport.start(YAML);
-  }
-
-  @AfterEach
-  void stopServer() {
-    server.close();
+  AuthTest() {
+    super(YAML);
   }
 
   @ParameterizedTest

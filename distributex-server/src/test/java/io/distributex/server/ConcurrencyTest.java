@@ -12,36 +12,19 @@ import static io.distributex.server.ServerTestSupport.waiters;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.distributex.core.testing.Concurrently;
 import io.distributex.server.ServerTestSupport.RawCall;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Many clients at once over real HTTP: exclusion, semaphore bound, and no thread per waiter. */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
-class ConcurrencyTest {
-  private DistributexServer server;
-
-  @BeforeEach
-  void startServer() {
-    server = ServerTestSupport.start();
-  }
-
-  @AfterEach
-  void stopServer() {
-    server.close();
-  }
-
+class ConcurrencyTest extends ServerTestBase {
   /** What the threads of one run saw. */
   private static final class Shared {
     int counter; // plain on purpose: only mutual exclusion keeps it exact
@@ -51,41 +34,26 @@ class ConcurrencyTest {
 
   private Shared run(String pool, int threads, int rounds) throws Exception {
     Shared shared = new Shared();
-    ExecutorService executor = Executors.newFixedThreadPool(threads);
-    try {
-      CountDownLatch go = new CountDownLatch(1);
-      List<Future<?>> done = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        String host = "worker" + t;
-        done.add(
-            executor.submit(
-                () -> {
-                  go.await();
-                  for (int round = 0; round < rounds; round++) {
-                    long token =
-                        assertYes(await(async(server, "/wait/?pool=" + pool + "&host=" + host), Duration.ofSeconds(30)));
-                    int now = shared.inside.incrementAndGet();
-                    shared.maxInside.accumulateAndGet(now, Math::max);
-                    int read = shared.counter;
-                    Thread.yield();
-                    shared.counter = read + 1;
-                    shared.inside.decrementAndGet();
-                    assertText(
-                        await(async(server, "/release/?pool=" + pool + "&host=" + host + "&token=" + token)),
-                        200,
-                        "OK");
-                  }
-                  return null;
-                }));
-      }
-      go.countDown();
-      for (Future<?> future : done) {
-        future.get(60, TimeUnit.SECONDS);
-      }
-    } finally {
-      executor.shutdownNow();
-      assertTrue(executor.awaitTermination(10, TimeUnit.SECONDS));
-    }
+    Concurrently.run(
+        threads,
+        Duration.ofSeconds(60),
+        t -> {
+          String host = "worker" + t;
+          for (int round = 0; round < rounds; round++) {
+            long token =
+                assertYes(await(async(server, "/wait/?pool=" + pool + "&host=" + host), Duration.ofSeconds(30)));
+            int now = shared.inside.incrementAndGet();
+            shared.maxInside.accumulateAndGet(now, Math::max);
+            int read = shared.counter;
+            Thread.yield();
+            shared.counter = read + 1;
+            shared.inside.decrementAndGet();
+            assertText(
+                await(async(server, "/release/?pool=" + pool + "&host=" + host + "&token=" + token)),
+                200,
+                "OK");
+          }
+        });
     return shared;
   }
 

@@ -15,26 +15,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** One log line per grant, release, expiry, timeout and refusal, when an operator turns them on. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class EventLogTest {
-  private DistributexServer server;
-
-  @BeforeEach
-  void startServer() {
-    server = ServerTestSupport.start();
-  }
-
-  @AfterEach
-  void stopServer() {
-    server.close();
-  }
-
+class EventLogTest extends ServerTestBase {
   @Test
   void eachEventIsOneLineAtDebug() {
     try (LogCapture log = LogCapture.of(EventLog.NAME, Level.FINE)) {

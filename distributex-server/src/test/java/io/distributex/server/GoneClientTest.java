@@ -28,24 +28,21 @@ import org.junit.jupiter.api.Timeout;
  * sockets with {@code Connection: close} are used, so every descriptor the test opens is its own.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class GoneClientTest {
+class GoneClientTest extends ServerTestBase {
   /** Descriptors the JVM may open or close meanwhile for reasons of its own. */
   private static final long SLACK = 3;
 
-  private DistributexServer server;
   private final List<RawCall> opened = new ArrayList<>();
 
   @BeforeEach
-  void startServer() {
-    server = ServerTestSupport.start();
+  void warmUp() {
     for (int i = 0; i < 20; i++) {
       assertText(raw(server, "/health"), 200, "OK");
     }
   }
 
   @AfterEach
-  void stopServer() {
-    server.close();
+  void closeCalls() {
     opened.forEach(RawCall::close);
   }
 

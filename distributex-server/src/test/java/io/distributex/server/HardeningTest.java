@@ -29,25 +29,19 @@ import org.junit.jupiter.api.Timeout;
  * launcher with short settings ({@code ServerLauncherIT}).
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class HardeningTest {
-  private DistributexServer server;
+class HardeningTest extends ServerTestBase {
   private String before;
 
   @BeforeEach
-  void startServer() {
-    server = ServerTestSupport.start();
+  void holdP1() {
     assertYes(raw(server, "/get/?pool=p1&host=holder"));
     before = statusText(server);
   }
 
   @AfterEach
   void serverServesOnAndNothingChanged() {
-    try {
-      assertEquals(before, statusText(server), "a hostile request changed the locks");
-      assertYes(raw(server, "/get/?pool=sem&host=someone"));
-    } finally {
-      server.close();
-    }
+    assertEquals(before, statusText(server), "a hostile request changed the locks");
+    assertYes(raw(server, "/get/?pool=sem&host=someone"));
   }
 
   @Test

@@ -19,26 +19,12 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** PROTOCOL.md 1 and 1.1 over real HTTP: answers, headers, paths, validate, status, health. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class HttpApiTest {
-  private DistributexServer server;
-
-  @BeforeEach
-  void startServer() {
-    server = ServerTestSupport.start();
-  }
-
-  @AfterEach
-  void stopServer() {
-    server.close();
-  }
-
+class HttpApiTest extends ServerTestBase {
   @Test
   void the07CurlSessionAnswersExactly() {
     assertText(get(server, "/get/?host=me&pool=p1"), 200, "YES");
@@ -88,18 +74,20 @@ class HttpApiTest {
 
   @Test
   void getAndWaitByTheHolderAnswerYesAgainWithTheSameToken() {
-    long token = assertYes(get(server, "/get/?pool=p1&host=me"));
-    assertEquals(token, assertYes(get(server, "/get/?pool=p1&host=me")));
-    assertEquals(token, assertYes(get(server, "/wait/?pool=p1&host=me")));
-    assertEquals(List.of("me"), holders(server, "p1"));
+    assertAskingAgainKeepsTheOneHold("p1");
   }
 
   @Test
   void aHostHoldsAtMostOneSlotOfASemaphore() {
-    long token = assertYes(get(server, "/get/?pool=sem&host=me"));
-    assertEquals(token, assertYes(get(server, "/get/?pool=sem&host=me")));
-    assertEquals(token, assertYes(get(server, "/wait/?pool=sem&host=me")));
-    assertEquals(List.of("me"), holders(server, "sem"));
+    assertAskingAgainKeepsTheOneHold("sem");
+  }
+
+  /** The holder of a slot of {@code pool} asks again by get and wait: YES, its token, no second slot. */
+  private void assertAskingAgainKeepsTheOneHold(String pool) {
+    long token = assertYes(get(server, "/get/?pool=" + pool + "&host=me"));
+    assertEquals(token, assertYes(get(server, "/get/?pool=" + pool + "&host=me")));
+    assertEquals(token, assertYes(get(server, "/wait/?pool=" + pool + "&host=me")));
+    assertEquals(List.of("me"), holders(server, pool));
   }
 
   @Test

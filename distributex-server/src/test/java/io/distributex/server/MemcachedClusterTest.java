@@ -7,14 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.distributex.core.memcached.MemcachedProcess;
+import io.distributex.core.testing.Concurrently;
 import io.distributex.server.ServerTestSupport.Reply;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -141,37 +138,23 @@ class MemcachedClusterTest {
     AtomicInteger inside = new AtomicInteger();
     AtomicInteger most = new AtomicInteger();
     List<Long> tokens = new ArrayList<>();
-    ExecutorService threads = Executors.newFixedThreadPool(clients);
-    try {
-      CountDownLatch start = new CountDownLatch(1);
-      List<Future<?>> done = new ArrayList<>();
-      for (int c = 0; c < clients; c++) {
-        DistributexServer server = servers.get(c % servers.size());
-        String host = "client" + c;
-        done.add(
-            threads.submit(
-                () -> {
-                  start.await();
-                  for (int round = 0; round < rounds; round++) {
-                    long token = assertYes(get(server, "/wait/?pool=" + pool + "&host=" + host + "&lease=30"));
-                    most.accumulateAndGet(inside.incrementAndGet(), Math::max);
-                    synchronized (tokens) {
-                      tokens.add(token);
-                      counter[0]++;
-                    }
-                    inside.decrementAndGet();
-                    assertText(get(server, "/release/?pool=" + pool + "&host=" + host + "&token=" + token), 200, "OK");
-                  }
-                  return null;
-                }));
-      }
-      start.countDown();
-      for (Future<?> each : done) {
-        each.get(90, TimeUnit.SECONDS);
-      }
-    } finally {
-      threads.shutdownNow();
-    }
+    Concurrently.run(
+        clients,
+        Duration.ofSeconds(90),
+        c -> {
+          DistributexServer server = servers.get(c % servers.size());
+          String host = "client" + c;
+          for (int round = 0; round < rounds; round++) {
+            long token = assertYes(get(server, "/wait/?pool=" + pool + "&host=" + host + "&lease=30"));
+            most.accumulateAndGet(inside.incrementAndGet(), Math::max);
+            synchronized (tokens) {
+              tokens.add(token);
+              counter[0]++;
+            }
+            inside.decrementAndGet();
+            assertText(get(server, "/release/?pool=" + pool + "&host=" + host + "&token=" + token), 200, "OK");
+          }
+        });
     boolean increasing = true;
     for (int i = 1; i < tokens.size(); i++) {
       increasing &= tokens.get(i) > tokens.get(i - 1);

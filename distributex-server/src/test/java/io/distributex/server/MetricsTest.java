@@ -22,28 +22,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** {@code /metrics} (PROTOCOL.md 1.5): names, values, format, and bounded label sets. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class MetricsTest {
+class MetricsTest extends ServerTestBase {
   private static final Set<String> CALLS =
       Set.of("get", "wait", "release", "renew", "validate", "status", "metrics", "health", "page", "other");
-
-  private DistributexServer server;
-
-  @BeforeEach
-  void startServer() {
-    server = ServerTestSupport.start();
-  }
-
-  @AfterEach
-  void stopServer() {
-    server.close();
-  }
 
   @Test
   void everyFamilyIsThereForEveryPoolFromTheStart() {

@@ -14,26 +14,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** {@code /renew/} and {@code /release/} with and without fencing tokens (PROTOCOL.md 1). */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class RenewReleaseTest {
-  private DistributexServer server;
-
-  @BeforeEach
-  void startServer() {
-    server = ServerTestSupport.start();
-  }
-
-  @AfterEach
-  void stopServer() {
-    server.close();
-  }
-
+class RenewReleaseTest extends ServerTestBase {
   private Map<String, Object> holder(String pool) {
     List<Map<String, Object>> holders = entries(pool(status(server), pool), "holders");
     assertEquals(1, holders.size(), () -> "holders of " + pool + ": " + holders);

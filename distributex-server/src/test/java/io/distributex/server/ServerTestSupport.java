@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import io.distributex.core.config.ConfigException;
 import io.distributex.core.config.ConfigLoader;
 import io.distributex.core.config.DistributexConfig;
@@ -570,195 +574,62 @@ final class ServerTestSupport {
 
   // ---------------------------------------------------------------- JSON
 
-  /** A strict reader of RFC 8259 JSON: objects as ordered maps, integers as Long. */
+  /**
+   * A strict reader of RFC 8259 JSON (one value, no duplicate member names): objects as ordered
+   * maps, arrays as lists, integers as Long, other numbers as Double. Bad JSON is an {@link
+   * AssertionError}.
+   */
   static final class Json {
-    private final String text;
-    private int at;
+    private static final JsonFactory FACTORY =
+        JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
-    private Json(String text) {
-      this.text = text;
-    }
+    private Json() {}
 
     static Object parse(String text) {
-      Json json = new Json(text);
-      Object value = json.value();
-      json.space();
-      if (json.at != text.length()) {
-        throw json.error("text after the value");
+      try (JsonParser parser = FACTORY.createParser(text)) {
+        Object value = value(parser, next(parser));
+        if (parser.nextToken() != null) {
+          throw new AssertionError("bad JSON: text after the value in " + text);
+        }
+        return value;
+      } catch (IOException e) {
+        throw new AssertionError("bad JSON: " + e.getMessage() + " in " + text, e);
       }
-      return value;
     }
 
-    private Object value() {
-      space();
-      if (at >= text.length()) {
-        throw error("value expected");
-      }
-      char c = text.charAt(at);
-      switch (c) {
-        case '{':
-          return object();
-        case '[':
-          return array();
-        case '"':
-          return string();
-        case 't':
-          return literal("true", Boolean.TRUE);
-        case 'f':
-          return literal("false", Boolean.FALSE);
-        case 'n':
-          return literal("null", null);
-        default:
-          if (c == '-' || (c >= '0' && c <= '9')) {
-            return number();
+    private static Object value(JsonParser parser, JsonToken token) throws IOException {
+      return switch (token) {
+        case START_OBJECT -> {
+          Map<String, Object> map = new LinkedHashMap<>();
+          while (next(parser) != JsonToken.END_OBJECT) {
+            String name = parser.currentName();
+            map.put(name, value(parser, next(parser)));
           }
-          throw error("unexpected '" + c + "'");
-      }
-    }
-
-    private Map<String, Object> object() {
-      Map<String, Object> map = new LinkedHashMap<>();
-      at++;
-      space();
-      if (peek() == '}') {
-        at++;
-        return map;
-      }
-      while (true) {
-        space();
-        if (peek() != '"') {
-          throw error("member name expected");
+          yield map;
         }
-        String key = string();
-        space();
-        expect(':');
-        if (map.containsKey(key)) {
-          throw error("duplicate member '" + key + "'");
-        }
-        map.put(key, value());
-        space();
-        char c = next();
-        if (c == '}') {
-          return map;
-        }
-        if (c != ',') {
-          throw error("',' or '}' expected");
-        }
-      }
-    }
-
-    private List<Object> array() {
-      List<Object> list = new ArrayList<>();
-      at++;
-      space();
-      if (peek() == ']') {
-        at++;
-        return list;
-      }
-      while (true) {
-        list.add(value());
-        space();
-        char c = next();
-        if (c == ']') {
-          return list;
-        }
-        if (c != ',') {
-          throw error("',' or ']' expected");
-        }
-      }
-    }
-
-    private String string() {
-      expect('"');
-      StringBuilder out = new StringBuilder();
-      while (true) {
-        char c = next();
-        if (c == '"') {
-          return out.toString();
-        }
-        if (c < 0x20) {
-          throw error("raw control character in a string");
-        }
-        if (c != '\\') {
-          out.append(c);
-          continue;
-        }
-        char e = next();
-        switch (e) {
-          case '"', '\\', '/' -> out.append(e);
-          case 'b' -> out.append('\b');
-          case 'f' -> out.append('\f');
-          case 'n' -> out.append('\n');
-          case 'r' -> out.append('\r');
-          case 't' -> out.append('\t');
-          case 'u' -> {
-            if (at + 4 > text.length()) {
-              throw error("short \\u escape");
-            }
-            out.append((char) Integer.parseInt(text.substring(at, at + 4), 16));
-            at += 4;
+        case START_ARRAY -> {
+          List<Object> list = new ArrayList<>();
+          for (JsonToken item = next(parser); item != JsonToken.END_ARRAY; item = next(parser)) {
+            list.add(value(parser, item));
           }
-          default -> throw error("bad escape \\" + e);
+          yield list;
         }
-      }
+        case VALUE_STRING -> parser.getText();
+        case VALUE_NUMBER_INT -> Long.valueOf(parser.getLongValue());
+        case VALUE_NUMBER_FLOAT -> Double.valueOf(parser.getDoubleValue());
+        case VALUE_TRUE -> Boolean.TRUE;
+        case VALUE_FALSE -> Boolean.FALSE;
+        case VALUE_NULL -> null;
+        default -> throw new AssertionError("bad JSON: unexpected " + token);
+      };
     }
 
-    private Object number() {
-      int start = at;
-      if (peek() == '-') {
-        at++;
+    private static JsonToken next(JsonParser parser) throws IOException {
+      JsonToken token = parser.nextToken();
+      if (token == null) {
+        throw new AssertionError("bad JSON: unexpected end");
       }
-      boolean integral = true;
-      while (at < text.length()) {
-        char c = text.charAt(at);
-        if (c >= '0' && c <= '9') {
-          at++;
-        } else if (c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
-          integral = false;
-          at++;
-        } else {
-          break;
-        }
-      }
-      String number = text.substring(start, at);
-      return integral ? (Object) Long.parseLong(number) : (Object) Double.parseDouble(number);
-    }
-
-    private Object literal(String word, Object value) {
-      if (!text.startsWith(word, at)) {
-        throw error(word + " expected");
-      }
-      at += word.length();
-      return value;
-    }
-
-    private void space() {
-      while (at < text.length() && " \t\r\n".indexOf(text.charAt(at)) >= 0) {
-        at++;
-      }
-    }
-
-    private char peek() {
-      if (at >= text.length()) {
-        throw error("unexpected end");
-      }
-      return text.charAt(at);
-    }
-
-    private char next() {
-      char c = peek();
-      at++;
-      return c;
-    }
-
-    private void expect(char c) {
-      if (next() != c) {
-        throw error("'" + c + "' expected");
-      }
-    }
-
-    private AssertionError error(String what) {
-      return new AssertionError("bad JSON at " + at + ": " + what + " in " + text);
+      return token;
     }
   }
 }

@@ -13,27 +13,13 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The HTML of {@code /}: what it shows, that it escapes names, refreshes, and runs nothing. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class StatusPageTest {
+class StatusPageTest extends ServerTestBase {
   private static final Pattern REFRESH = Pattern.compile("<meta http-equiv=\"refresh\" content=\"(\\d+)\">");
-
-  private DistributexServer server;
-
-  @BeforeEach
-  void startServer() {
-    server = ServerTestSupport.start();
-  }
-
-  @AfterEach
-  void stopServer() {
-    server.close();
-  }
 
   @Test
   void isAnHtmlPageThatRefreshesItselfWithinFiveSecondsAndMayRunNothing() {

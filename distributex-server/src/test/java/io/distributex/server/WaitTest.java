@@ -19,26 +19,12 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** {@code /wait/}: push hand-off, FIFO, active expiry, lease, timeout, queue places (PROTOCOL.md 1.1). */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class WaitTest {
-  private DistributexServer server;
-
-  @BeforeEach
-  void startServer() {
-    server = ServerTestSupport.start();
-  }
-
-  @AfterEach
-  void stopServer() {
-    server.close();
-  }
-
+class WaitTest extends ServerTestBase {
   @Test
   void aWaiterIsAnsweredYesOnlyOnceTheHolderReleases() {
     long first = assertYes(get(server, "/get/?pool=p1&host=a"));

@@ -126,13 +126,7 @@ class ConfigLoaderTest {
   void aFileWithOnlyPoolsTakesTheDefaults() throws ConfigException {
     DistributexConfig config = parse("pools:\n  - name: p\n");
 
-    assertEquals(9889, config.port());
-    assertEquals("0.0.0.0", config.bind());
-    assertEquals(10000, config.maxWaiters());
-    assertEquals(BackendKind.INMEMORY, config.backend());
-    assertEquals(List.of(new MemcacheAddress("localhost", 11211)), config.memcacheServers());
-    assertEquals(Optional.empty(), config.auth());
-    assertEquals(Optional.empty(), config.tls());
+    assertDefaultSettings(config);
     assertEquals(
         List.of(new Pool("p", Duration.ofSeconds(1800), 1, Set.of(), false)), config.pools());
   }
@@ -141,6 +135,14 @@ class ConfigLoaderTest {
   void builtInDefaultIsOneDefaultMutexInMemory() {
     DistributexConfig config = DistributexConfig.defaults();
 
+    assertDefaultSettings(config);
+    assertEquals(List.of(Pool.mutex("default")), config.pools());
+    assertEquals(Optional.of(Pool.mutex("default")), config.pool("default"));
+    assertEquals(Optional.empty(), config.pool("other"));
+  }
+
+  /** Everything but the pools is the default: port, bind, waiters, backend, memcache, auth, tls. */
+  private static void assertDefaultSettings(DistributexConfig config) {
     assertEquals(9889, config.port());
     assertEquals("0.0.0.0", config.bind());
     assertEquals(10000, config.maxWaiters());
@@ -148,9 +150,6 @@ class ConfigLoaderTest {
     assertEquals(List.of(new MemcacheAddress("localhost", 11211)), config.memcacheServers());
     assertEquals(Optional.empty(), config.auth());
     assertEquals(Optional.empty(), config.tls());
-    assertEquals(List.of(Pool.mutex("default")), config.pools());
-    assertEquals(Optional.of(Pool.mutex("default")), config.pool("default"));
-    assertEquals(Optional.empty(), config.pool("other"));
   }
 
   @Test
@@ -169,42 +168,22 @@ class ConfigLoaderTest {
     DistributexConfig defaults = DistributexConfig.defaults();
     List<Pool> twice = List.of(Pool.mutex("a"), Pool.mutex("a"));
 
-    assertThrows(
-        IllegalArgumentException.class,
-        () ->
-            new DistributexConfig(
-                9889,
-                "::",
-                1,
-                BackendKind.INMEMORY,
-                defaults.memcacheServers(),
-                Optional.empty(),
-                Optional.empty(),
-                twice));
-    assertThrows(
-        IllegalArgumentException.class,
-        () ->
-            new DistributexConfig(
-                9889,
-                "::",
-                1,
-                BackendKind.INMEMORY,
-                defaults.memcacheServers(),
-                Optional.empty(),
-                Optional.empty(),
-                List.of()));
-    assertThrows(
-        IllegalArgumentException.class,
-        () ->
-            new DistributexConfig(
-                9889,
-                "::",
-                0,
-                BackendKind.INMEMORY,
-                defaults.memcacheServers(),
-                Optional.empty(),
-                Optional.empty(),
-                defaults.pools()));
+    assertThrows(IllegalArgumentException.class, () -> construct(1, twice));
+    assertThrows(IllegalArgumentException.class, () -> construct(1, List.of()));
+    assertThrows(IllegalArgumentException.class, () -> construct(0, defaults.pools()));
+  }
+
+  /** The constructor's answer for the defaults, but {@code maxWaiters} and {@code pools}. */
+  private static DistributexConfig construct(int maxWaiters, List<Pool> pools) {
+    return new DistributexConfig(
+        9889,
+        "::",
+        maxWaiters,
+        BackendKind.INMEMORY,
+        DistributexConfig.defaults().memcacheServers(),
+        Optional.empty(),
+        Optional.empty(),
+        pools);
   }
 
   @Test
