@@ -62,6 +62,8 @@ final class Acquisition {
   private int outstanding;
   private Reply granted;
   private long grantedAt;
+  /** The grant's finish is scheduled ({@link #grantedAnyway}); the timer is never cancelled but by finishing. */
+  private boolean finishScheduled;
   private int unexpectedNo;
   private boolean cancelled;
   private DistributexException failure;
@@ -280,13 +282,23 @@ final class Acquisition {
   /** What to do after an answer while talking to the server; called holding the monitor. */
   private Runnable serverStep(int id, Reply reply, DistributexException failed) {
     if (granted != null) {
-      cancelTimer();
       if (outstanding > 0) {
         // A request sent just before the grant is answered at once (YES: the host holds);
-        // one lost on the way must not keep the lock from its caller for long.
-        timer = client.schedule(this::grantedAnyway, client.requestTimeout().toNanos());
+        // one lost on the way must not keep the lock from its caller for long: one request
+        // timeout after the first grant at most, however many answers still come meanwhile.
+        if (!finishScheduled) {
+          cancelTimer(); // The refresh: no request is sent after the grant.
+          finishScheduled = true;
+          timer =
+              client.schedule(this::grantedAnyway, grantedAt + client.requestTimeout().toNanos() - System.nanoTime());
+          if (timer == null) {
+            phase = Phase.DONE; // The client's timer has stopped: hand the grant out now.
+            return this::finishGranted;
+          }
+        }
         return null;
       }
+      cancelTimer();
       phase = Phase.DONE;
       return this::finishGranted;
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -179,11 +180,25 @@ class StubServerTest {
                     return;
                   }
                   synchronized (parked) {
-                    if (waitsSeen.incrementAndGet() == 2) {
-                      StubServer.send(parked.remove(0), 200, "YES", grant);
+                    int seen = waitsSeen.incrementAndGet();
+                    if (seen <= 2) {
+                      if (seen == 2) {
+                        // The slot comes free as the replacement arrives: the first request is
+                        // granted. On a loaded machine the client may have given up on it already
+                        // (its request timeout ran out): then, as on the server, the host's next
+                        // request takes the grant.
+                        try {
+                          StubServer.send(parked.remove(0), 200, "YES", grant);
+                        } catch (IOException answerLost) {
+                          // The client no longer listens for it.
+                        }
+                      }
+                      parked.add(exchange); // the second one is never answered
+                      return;
                     }
-                    parked.add(exchange); // the second one is never answered
                   }
+                  // Like the server: a holder's later wait is answered YES again, same token.
+                  StubServer.send(exchange, 200, "YES", grant);
                 });
         DistributexClient client =
             DistributexClient.builder()
@@ -194,6 +209,68 @@ class StubServerTest {
       DistributedLock lock = client.lock("p");
       assertEquals(9, lock.token());
       assertTrue(lock.isHeld());
+      lock.close();
+      synchronized (parked) {
+        for (HttpExchange exchange : parked) {
+          exchange.close();
+        }
+      }
+    }
+  }
+
+  @Test
+  void aGrantAnsweredAfterItsRequestTimedOutIsTakenByTheNextWait() throws Exception {
+    // The grant goes to the first wait only after the client has given up on that request (its
+    // request timeout is waitRefresh + requestTimeout = 400 ms from sending, the answer is written
+    // 1 s after arrival): the client never sees that YES. Until then no wait is answered (all are
+    // lost on the way); afterwards, as on the server, the holder's next wait is answered YES with
+    // the same token. The client must keep queueing and take the lock from that next wait.
+    List<HttpExchange> parked = new ArrayList<>();
+    AtomicInteger waitsSeen = new AtomicInteger();
+    AtomicBoolean granted = new AtomicBoolean();
+    AtomicInteger waitsAfterGrant = new AtomicInteger();
+    String[] grant = {"X-Distributex-Token", "11", "X-Distributex-Expires", Long.toString(System.currentTimeMillis() + 60_000)};
+    try (StubServer stub =
+            new StubServer(
+                exchange -> {
+                  if (!exchange.getRequestURI().getPath().equals("/wait/")) {
+                    StubServer.send(exchange, 200, "OK");
+                    return;
+                  }
+                  if (granted.get()) {
+                    waitsAfterGrant.incrementAndGet();
+                    StubServer.send(exchange, 200, "YES", grant);
+                    return;
+                  }
+                  if (waitsSeen.incrementAndGet() > 1) {
+                    synchronized (parked) {
+                      parked.add(exchange);
+                    }
+                    return;
+                  }
+                  try {
+                    Thread.sleep(1000);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                  }
+                  granted.set(true);
+                  try {
+                    StubServer.send(exchange, 200, "YES", grant);
+                  } catch (IOException answerLost) {
+                    // The client closed the connection when the request timed out.
+                  }
+                });
+        DistributexClient client =
+            DistributexClient.builder()
+                .server(stub.uri())
+                .waitRefresh(Duration.ofMillis(100))
+                .requestTimeout(Duration.ofMillis(300))
+                .build()) {
+      DistributedLock lock = client.lock("p");
+      assertEquals(11, lock.token());
+      assertTrue(lock.isHeld());
+      assertTrue(waitsAfterGrant.get() >= 1, "the grant was taken by a later wait");
       lock.close();
       synchronized (parked) {
         for (HttpExchange exchange : parked) {
