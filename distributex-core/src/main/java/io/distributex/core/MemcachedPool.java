@@ -4,10 +4,10 @@ import io.distributex.core.MemcachedStore.Proposal;
 import io.distributex.core.MemcachedStore.Written;
 import io.distributex.core.SharedPool.Holder;
 import io.distributex.core.SharedPool.Queued;
+import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.lang.System.Logger.Level;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
@@ -297,25 +296,9 @@ final class MemcachedPool implements PoolState {
 
   /** Answers the local waits that the stored state has decided, and arms the timers. */
   private void settle(SharedPool state) {
-    Map<Long, Holder> granted = new HashMap<>();
-    Map<String, Holder> byHost = new HashMap<>();
-    for (Holder holder : state.holders()) {
-      byHost.put(holder.host(), holder);
-      if (holder.waitId() != 0) {
-        granted.put(holder.waitId(), holder);
-      }
-    }
-    Set<Long> queued = new HashSet<>();
-    Set<String> queuedHosts = new HashSet<>();
-    state.queue().forEach(
-        entry -> {
-          queued.add(entry.waitId());
-          queuedHosts.add(entry.host());
-        });
-    Set<Long> lost = new HashSet<>(state.lost());
-    long now = time.currentTimeMillis();
-    List<Map.Entry<LocalWait, Object>> decided = new ArrayList<>();
-    boolean unconfirmed = false;
+    WaitVerdicts verdicts = new WaitVerdicts(state, time.currentTimeMillis());
+    Map<LocalWait, WaitVerdicts.Verdict> decided = new LinkedHashMap<>();
+    boolean undelivered = false;
     synchronized (this) {
       if (retiredEpochs.contains(state.epoch())) {
         return; // read before memcached lost the pool; a newer state has been seen
@@ -327,50 +310,32 @@ final class MemcachedPool implements PoolState {
         currentEpoch = state.epoch();
       }
       for (LocalWait wait : waits.values()) {
-        Holder holder = granted.get(wait.id);
-        if (wait.lostWithEpoch(state) && (holder != null || queued.contains(wait.id))) {
+        if (wait.lostWithEpoch(state) && verdicts.contains(wait)) {
           wait.enqueuedIn(state); // queued again after memcached lost the pool
         }
-        Object answer = null;
-        if (holder != null) {
-          if (holder.confirmBy() == 0) {
-            answer = Optional.of(grant(holder));
+        WaitVerdicts.Verdict verdict = verdicts.of(wait);
+        undelivered |= verdict instanceof WaitVerdicts.Undelivered;
+        if (!(verdict instanceof WaitVerdicts.Waiting || verdict instanceof WaitVerdicts.Undelivered)) {
+          decided.put(wait, verdict);
+        }
+      }
+      armTimers(state, undelivered);
+    }
+    decided.forEach(
+        (wait, verdict) -> {
+          if (verdict instanceof WaitVerdicts.Granted granted) {
+            finish(wait, Optional.of(grant(granted.holder())));
+          } else if (verdict instanceof WaitVerdicts.Lost) {
+            finish(
+                wait,
+                new BackendUnavailableException(
+                    "this server could not reach memcached for too long and lost its place in"
+                        + " the queue of pool '" + pool.name() + "'",
+                    null));
           } else {
-            unconfirmed = true;
+            finish(wait, Optional.empty());
           }
-        } else if (queued.contains(wait.id)) {
-          answer = null;
-        } else if (lost.contains(wait.id)) {
-          answer =
-              new BackendUnavailableException(
-                  "this server could not reach memcached for too long and lost its place in the"
-                      + " queue of pool '" + pool.name() + "'",
-                  null);
-        } else if (wait.isSettledBy(state)) {
-          answer = Optional.empty();
-        } else if (wait.lostWithEpoch(state)) {
-          Holder hostHolds = byHost.get(wait.host);
-          if (hostHolds != null && hostHolds.confirmBy() == 0) {
-            answer = Optional.of(grant(hostHolds)); // the host got the pool meanwhile
-          } else if (queuedHosts.contains(wait.host) || wait.giveUpAt <= now) {
-            answer = Optional.empty(); // taken over by a newer wait, or timed out
-          }
-        }
-        if (answer != null) {
-          decided.add(Map.entry(wait, answer));
-        }
-      }
-      armTimers(state, unconfirmed);
-    }
-    for (Map.Entry<LocalWait, Object> answer : decided) {
-      if (answer.getValue() instanceof RuntimeException failure) {
-        finish(answer.getKey(), failure);
-      } else {
-        @SuppressWarnings("unchecked")
-        Optional<Grant> grant = (Optional<Grant>) answer.getValue();
-        finish(answer.getKey(), grant);
-      }
-    }
+        });
   }
 
   private void armTimers(SharedPool state, boolean confirmNow) {
@@ -600,43 +565,6 @@ final class MemcachedPool implements PoolState {
     if (deadlineTimer != null) {
       deadlineTimer.cancel();
       deadlineTimer = null;
-    }
-  }
-
-  /** A request of this server waiting in the pool's queue. */
-  private static final class LocalWait {
-    final long id;
-    final String host;
-    final Optional<Duration> lease;
-    final long giveUpAt;
-    final PendingAcquire future;
-    /** The state its place was written in: epoch 0 until that write is known. */
-    volatile long epoch;
-    volatile long version;
-    volatile TimeSource.Cancellable timeout;
-    boolean reserved;
-
-    LocalWait(long id, String host, Optional<Duration> lease, long giveUpAt, PendingAcquire future) {
-      this.id = id;
-      this.host = host;
-      this.lease = lease;
-      this.giveUpAt = giveUpAt;
-      this.future = future;
-    }
-
-    void enqueuedIn(SharedPool state) {
-      version = state.version();
-      epoch = state.epoch();
-    }
-
-    /** Whether memcached lost the value its place was written in, and {@code state} is newer. */
-    boolean lostWithEpoch(SharedPool state) {
-      return epoch != 0 && epoch != state.epoch();
-    }
-
-    /** Whether {@code state} is as new as the write of its place, so its absence means it ended. */
-    boolean isSettledBy(SharedPool state) {
-      return epoch != 0 && state.epoch() == epoch && state.version() >= version;
     }
   }
 }
