@@ -10,9 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -26,11 +24,6 @@ import java.util.stream.Collectors;
  */
 final class ChildProcess implements AutoCloseable {
   private static final String EOF = "\u0000eof";
-  private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
-
-  static {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly)));
-  }
 
   private final Process process;
   private final BufferedWriter stdin;
@@ -41,7 +34,7 @@ final class ChildProcess implements AutoCloseable {
   private ChildProcess(List<String> command, Path log, Duration startTimeout) throws IOException {
     this.log = log;
     this.process = new ProcessBuilder(command).redirectError(log.toFile()).start();
-    LIVE.add(process);
+    Processes.track(process);
     stdin = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
     try {
       Thread reader = new Thread(this::readStdout, "bench-child-stdout");
@@ -107,11 +100,7 @@ final class ChildProcess implements AutoCloseable {
       return List.of("cannot read " + log + ": " + unreadable);
     }
     if (problems.isEmpty() && !process.isAlive()) {
-      try {
-        Files.deleteIfExists(log);
-      } catch (IOException ignored) {
-        // a stray temporary file
-      }
+      Processes.deleteLog(log);
       return problems;
     }
     problems.add("log kept: " + log);
@@ -121,30 +110,17 @@ final class ChildProcess implements AutoCloseable {
   /** Asks the child to quit; destroys it when it has not exited within 5 s. Always returns. */
   @Override
   public void close() {
-    try {
-      if (process.isAlive()) {
-        try {
-          stdin.write("quit");
-          stdin.newLine();
-          stdin.flush();
-          stdin.close();
-        } catch (IOException | RuntimeException gone) {
-          // it has gone already or will be destroyed below
-        }
+    if (process.isAlive()) {
+      try {
+        stdin.write("quit");
+        stdin.newLine();
+        stdin.flush();
+        stdin.close();
+      } catch (IOException | RuntimeException gone) {
+        // it has gone already or will be destroyed below
       }
-      if (!process.waitFor(5, TimeUnit.SECONDS)) {
-        process.destroy();
-        if (!process.waitFor(3, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-          process.waitFor(3, TimeUnit.SECONDS);
-        }
-      }
-    } catch (InterruptedException interrupted) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    } finally {
-      LIVE.remove(process);
     }
+    Processes.end(process, Duration.ofSeconds(5));
   }
 
   /** Whether the child has exited, and its exit status: for the report. */

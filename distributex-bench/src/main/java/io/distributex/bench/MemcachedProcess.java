@@ -10,9 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A {@code memcached} of the benchmark's own ({@code -l 127.0.0.1 -p PORT -U 0 -m 64 -t 2}) on a
@@ -24,11 +21,6 @@ final class MemcachedProcess implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
   private static final List<String> BINARIES =
       List.of("/usr/bin/memcached", "/usr/local/bin/memcached", "/usr/sbin/memcached");
-  private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
-
-  static {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly)));
-  }
 
   private final Process process;
   private final int port;
@@ -55,7 +47,7 @@ final class MemcachedProcess implements AutoCloseable {
           .redirectErrorStream(true)
           .redirectOutput(log.toFile())
           .start();
-      LIVE.add(process);
+      Processes.track(process);
       MemcachedProcess memcached = new MemcachedProcess(process, port, log);
       try {
         memcached.awaitReady();
@@ -98,24 +90,9 @@ final class MemcachedProcess implements AutoCloseable {
   }
 
   private void stop(boolean deleteLog) {
-    try {
-      process.destroy();
-      if (!process.waitFor(3, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        process.waitFor(3, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException interrupted) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    } finally {
-      LIVE.remove(process);
-    }
+    Processes.end(process, Duration.ZERO);
     if (deleteLog) {
-      try {
-        Files.deleteIfExists(log);
-      } catch (IOException ignored) {
-        // a stray temporary file
-      }
+      Processes.deleteLog(log);
     }
   }
 

@@ -252,7 +252,7 @@ public final class DistributexClient implements AutoCloseable {
         } catch (InterruptedException again) {
           interrupted = true;
         } catch (ExecutionException | TimeoutException gaveUp) {
-          return;
+          return; // settled with a failure, or the bound ran out: nothing more to wait for
         }
       }
     } finally {
@@ -356,7 +356,7 @@ public final class DistributexClient implements AutoCloseable {
     try {
       events.execute(guarded);
     } catch (RejectedExecutionException closing) {
-      guarded.run();
+      guarded.run(); // the client is closing: tell the listener on this thread instead
     }
   }
 

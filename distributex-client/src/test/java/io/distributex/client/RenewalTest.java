@@ -70,15 +70,12 @@ class RenewalTest {
 
   @Test
   void aLockTheServerForgetsIsLost() throws Exception {
-    client = server.client().lease(Duration.ofSeconds(1)).build();
-    DistributedLock lock = client.lock("mutex");
-    CountDownLatch told = new CountDownLatch(1);
-    lock.onLost(told::countDown);
+    DistributedLock lock = lockMutex(Duration.ofSeconds(1));
+    CountDownLatch told = whenLost(lock);
     server.restart(); // same port, empty pools: the next renewal is answered 409
     assertTrue(told.await(PATIENCE, TimeUnit.SECONDS), "listener told");
     assertFalse(lock.isHeld());
-    CountDownLatch late = new CountDownLatch(1);
-    lock.onLost(late::countDown);
+    CountDownLatch late = whenLost(lock);
     assertTrue(late.await(PATIENCE, TimeUnit.SECONDS), "a listener added after the loss runs too");
     assertTrue(lock.toString().contains("lost"), lock.toString());
     lock.close(); // answered 409 by the new server: still no exception
@@ -88,10 +85,8 @@ class RenewalTest {
 
   @Test
   void aLockIsLostWhenTheServerStaysUnreachableForALease() throws Exception {
-    client = server.client().lease(Duration.ofSeconds(1)).build();
-    DistributedLock lock = client.lock("mutex");
-    CountDownLatch told = new CountDownLatch(1);
-    lock.onLost(told::countDown);
+    DistributedLock lock = lockMutex(Duration.ofSeconds(1));
+    CountDownLatch told = whenLost(lock);
     server.close();
     assertTrue(told.await(PATIENCE, TimeUnit.SECONDS), "listener told");
     assertFalse(lock.isHeld());
@@ -100,10 +95,8 @@ class RenewalTest {
 
   @Test
   void aClosedLockIsNotReportedLost() throws Exception {
-    client = server.client().lease(Duration.ofMillis(500)).build();
-    DistributedLock lock = client.lock("mutex");
-    CountDownLatch told = new CountDownLatch(1);
-    lock.onLost(told::countDown);
+    DistributedLock lock = lockMutex(Duration.ofMillis(500));
+    CountDownLatch told = whenLost(lock);
     lock.close();
     server.close();
     assertFalse(told.await(1500, TimeUnit.MILLISECONDS));
@@ -112,15 +105,26 @@ class RenewalTest {
 
   @Test
   void aListenerThatThrowsDoesNotStopTheOthers() throws Exception {
-    client = server.client().lease(Duration.ofSeconds(1)).build();
-    DistributedLock lock = client.lock("mutex");
-    CountDownLatch told = new CountDownLatch(1);
+    DistributedLock lock = lockMutex(Duration.ofSeconds(1));
     lock.onLost(() -> {
       throw new IllegalStateException("listener bug (expected in this test)");
     });
-    lock.onLost(told::countDown);
+    CountDownLatch told = whenLost(lock);
     server.restart();
     assertTrue(told.await(PATIENCE, TimeUnit.SECONDS));
     eventually("isHeld false", () -> !lock.isHeld());
+  }
+
+  /** Holds "mutex" through {@link #client}, built with {@code lease}. */
+  private DistributedLock lockMutex(Duration lease) throws InterruptedException {
+    client = server.client().lease(lease).build();
+    return client.lock("mutex");
+  }
+
+  /** A latch counted down when {@code lock} is lost. */
+  private static CountDownLatch whenLost(DistributedLock lock) {
+    CountDownLatch told = new CountDownLatch(1);
+    lock.onLost(told::countDown);
+    return told;
   }
 }

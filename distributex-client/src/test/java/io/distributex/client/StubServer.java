@@ -62,6 +62,18 @@ final class StubServer implements AutoCloseable {
     http.start();
   }
 
+  /** A stub that answers {@code /wait/} requests with {@code onWait} and every other one {@code OK}. */
+  static StubServer answeringWaits(Answerer onWait) {
+    return new StubServer(
+        exchange -> {
+          if (exchange.getRequestURI().getPath().equals("/wait/")) {
+            onWait.answer(exchange);
+          } else {
+            send(exchange, 200, "OK");
+          }
+        });
+  }
+
   URI uri() {
     return URI.create("http://127.0.0.1:" + http.getAddress().getPort() + "/");
   }

@@ -86,13 +86,8 @@ class StubServerTest {
     List<HttpExchange> parked = new ArrayList<>();
     AtomicInteger waitsSeen = new AtomicInteger();
     try (StubServer stub =
-            new StubServer(
+            StubServer.answeringWaits(
                 exchange -> {
-                  String path = exchange.getRequestURI().getPath();
-                  if (!path.equals("/wait/")) {
-                    StubServer.send(exchange, 200, "OK");
-                    return;
-                  }
                   synchronized (parked) {
                     // Like the server: a new wait of the same host answers the earlier one NO.
                     for (HttpExchange earlier : parked) {
@@ -122,20 +117,15 @@ class StubServerTest {
     }
   }
 
-
   @Test
   void aGrantIsHandedOutOnlyAfterTheReplacementRequestIsAnswered() throws Exception {
     List<HttpExchange> parked = new ArrayList<>();
     AtomicInteger waitsSeen = new AtomicInteger();
     AtomicBoolean secondAnswered = new AtomicBoolean();
-    String[] grant = {"X-Distributex-Token", "7", "X-Distributex-Expires", Long.toString(System.currentTimeMillis() + 60_000)};
+    String[] grant = grant(7);
     try (StubServer stub =
-            new StubServer(
+            StubServer.answeringWaits(
                 exchange -> {
-                  if (!exchange.getRequestURI().getPath().equals("/wait/")) {
-                    StubServer.send(exchange, 200, "OK");
-                    return;
-                  }
                   if (waitsSeen.incrementAndGet() == 1) {
                     synchronized (parked) {
                       parked.add(exchange);
@@ -147,11 +137,7 @@ class StubServerTest {
                   synchronized (parked) {
                     StubServer.send(parked.remove(0), 200, "YES", grant);
                   }
-                  try {
-                    Thread.sleep(300);
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                  }
+                  sleep(300);
                   secondAnswered.set(true);
                   StubServer.send(exchange, 200, "YES", grant);
                 });
@@ -171,14 +157,10 @@ class StubServerTest {
   void aReplacementRequestLostOnTheWayDelaysTheGrantByOneRequestTimeoutAtMost() throws Exception {
     List<HttpExchange> parked = new ArrayList<>();
     AtomicInteger waitsSeen = new AtomicInteger();
-    String[] grant = {"X-Distributex-Token", "9", "X-Distributex-Expires", Long.toString(System.currentTimeMillis() + 60_000)};
+    String[] grant = grant(9);
     try (StubServer stub =
-            new StubServer(
+            StubServer.answeringWaits(
                 exchange -> {
-                  if (!exchange.getRequestURI().getPath().equals("/wait/")) {
-                    StubServer.send(exchange, 200, "OK");
-                    return;
-                  }
                   synchronized (parked) {
                     int seen = waitsSeen.incrementAndGet();
                     if (seen <= 2) {
@@ -200,21 +182,12 @@ class StubServerTest {
                   // Like the server: a holder's later wait is answered YES again, same token.
                   StubServer.send(exchange, 200, "YES", grant);
                 });
-        DistributexClient client =
-            DistributexClient.builder()
-                .server(stub.uri())
-                .waitRefresh(Duration.ofMillis(100))
-                .requestTimeout(Duration.ofMillis(300))
-                .build()) {
+        DistributexClient client = withShortRequestTimeout(stub)) {
       DistributedLock lock = client.lock("p");
       assertEquals(9, lock.token());
       assertTrue(lock.isHeld());
       lock.close();
-      synchronized (parked) {
-        for (HttpExchange exchange : parked) {
-          exchange.close();
-        }
-      }
+      closeAll(parked);
     }
   }
 
@@ -229,14 +202,10 @@ class StubServerTest {
     AtomicInteger waitsSeen = new AtomicInteger();
     AtomicBoolean granted = new AtomicBoolean();
     AtomicInteger waitsAfterGrant = new AtomicInteger();
-    String[] grant = {"X-Distributex-Token", "11", "X-Distributex-Expires", Long.toString(System.currentTimeMillis() + 60_000)};
+    String[] grant = grant(11);
     try (StubServer stub =
-            new StubServer(
+            StubServer.answeringWaits(
                 exchange -> {
-                  if (!exchange.getRequestURI().getPath().equals("/wait/")) {
-                    StubServer.send(exchange, 200, "OK");
-                    return;
-                  }
                   if (granted.get()) {
                     waitsAfterGrant.incrementAndGet();
                     StubServer.send(exchange, 200, "YES", grant);
@@ -248,10 +217,7 @@ class StubServerTest {
                     }
                     return;
                   }
-                  try {
-                    Thread.sleep(1000);
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                  if (!sleep(1000)) {
                     return;
                   }
                   granted.set(true);
@@ -261,30 +227,20 @@ class StubServerTest {
                     // The client closed the connection when the request timed out.
                   }
                 });
-        DistributexClient client =
-            DistributexClient.builder()
-                .server(stub.uri())
-                .waitRefresh(Duration.ofMillis(100))
-                .requestTimeout(Duration.ofMillis(300))
-                .build()) {
+        DistributexClient client = withShortRequestTimeout(stub)) {
       DistributedLock lock = client.lock("p");
       assertEquals(11, lock.token());
       assertTrue(lock.isHeld());
       assertTrue(waitsAfterGrant.get() >= 1, "the grant was taken by a later wait");
       lock.close();
-      synchronized (parked) {
-        for (HttpExchange exchange : parked) {
-          exchange.close();
-        }
-      }
+      closeAll(parked);
     }
   }
 
   @Test
   void anEarlyNoQueuesAgainWithBackoffUntilTheTimeoutRunsOut() throws Exception {
     try (StubServer stub =
-            new StubServer(
-                exchange -> StubServer.send(exchange, 200, exchange.getRequestURI().getPath().equals("/wait/") ? "NO" : "OK"));
+            StubServer.answeringWaits(exchange -> StubServer.send(exchange, 200, "NO"));
         DistributexClient client = DistributexClient.builder().server(stub.uri()).build()) {
       assertTrue(client.tryLock("p", Duration.ofMillis(400)).isEmpty());
       List<StubServer.Request> waits = stub.requests("/wait/");
@@ -292,5 +248,42 @@ class StubServerTest {
       double firstTimeout = Double.parseDouble(waits.get(0).param("timeout"));
       assertTrue(firstTimeout > 0 && firstTimeout <= 0.4, "timeout sent: " + firstTimeout);
     }
+  }
+
+  /** The headers of a grant with {@code token}, expiring in a minute. */
+  private static String[] grant(long token) {
+    return new String[] {
+      "X-Distributex-Token", Long.toString(token),
+      "X-Distributex-Expires", Long.toString(System.currentTimeMillis() + 60_000)
+    };
+  }
+
+  /** Sleeps in a stub's handler; false when interrupted (the interrupt is kept). */
+  private static boolean sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Closes the exchanges a stub kept unanswered. */
+  private static void closeAll(List<HttpExchange> parked) {
+    synchronized (parked) {
+      for (HttpExchange exchange : parked) {
+        exchange.close();
+      }
+    }
+  }
+
+  /** A client that refreshes its waits every 100 ms and gives up on a request after 300 ms more. */
+  private static DistributexClient withShortRequestTimeout(StubServer stub) {
+    return DistributexClient.builder()
+        .server(stub.uri())
+        .waitRefresh(Duration.ofMillis(100))
+        .requestTimeout(Duration.ofMillis(300))
+        .build();
   }
 }

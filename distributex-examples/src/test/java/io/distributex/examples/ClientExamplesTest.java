@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.distributex.core.InMemoryBackend;
 import io.distributex.core.Pool;
 import io.distributex.server.DistributexServer;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,27 +14,9 @@ import org.junit.jupiter.api.Timeout;
 /** Runs each client example's main, as a user would, and checks what it printed. */
 @Timeout(60)
 class ClientExamplesTest {
-  interface Program {
-    void run() throws Exception;
-  }
-
-  private static String output(Program program) throws Exception {
-    PrintStream original = System.out;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    try {
-      program.run();
-    } finally {
-      System.setOut(original);
-    }
-    String text = captured.toString(StandardCharsets.UTF_8);
-    original.print(text);
-    return text;
-  }
-
   @Test
   void tryWithResourcesExample() throws Exception {
-    String out = output(() -> TryWithResourcesExample.main(new String[0]));
+    String out = StandardOutput.capture(() -> TryWithResourcesExample.main(new String[0]));
     assertTrue(out.matches("(?s)holding deploy as .+ with fencing token \\d+\\s+step 1 done\\s+step 2 done\\s+"
         + "step 3 done\\s+released deploy\\s*"), out);
   }
@@ -47,7 +26,7 @@ class ClientExamplesTest {
     InMemoryBackend backend = InMemoryBackend.builder().pools(List.of(Pool.mutex("pool1"))).build();
     try (backend;
         DistributexServer server = DistributexServer.builder().backend(backend).bind("127.0.0.1").port(0).start()) {
-      String out = output(() -> TryWithResourcesExample.main(new String[] {server.uri().toString(), "pool1"}));
+      String out = StandardOutput.capture(() -> TryWithResourcesExample.main(new String[] {server.uri().toString(), "pool1"}));
       assertTrue(out.contains("released pool1"), out);
       assertTrue(backend.snapshot().get(0).holders().isEmpty());
     }
@@ -55,7 +34,7 @@ class ClientExamplesTest {
 
   @Test
   void semaphoreExample() throws Exception {
-    String out = output(() -> SemaphoreExample.main(new String[0]));
+    String out = StandardOutput.capture(() -> SemaphoreExample.main(new String[0]));
     assertTrue(out.split("builds \\(", -1).length - 1 == 6, out);
     Matcher most = Pattern.compile("at most (\\d+) at once").matcher(out);
     assertTrue(most.find(), out);
@@ -65,7 +44,7 @@ class ClientExamplesTest {
 
   @Test
   void tryLockTimeoutExample() throws Exception {
-    String out = output(() -> TryLockTimeoutExample.main(new String[0]));
+    String out = StandardOutput.capture(() -> TryLockTimeoutExample.main(new String[0]));
     assertTrue(out.contains("tryLock: busy"), out);
     assertTrue(out.contains("tryLock for 300 ms: busy, gave up"), out);
     assertTrue(out.matches("(?s).*tryLock for 30 s: got it when the holder released, token \\d+.*"), out);
@@ -73,7 +52,7 @@ class ClientExamplesTest {
 
   @Test
   void embeddedServerAndClientExample() throws Exception {
-    String out = output(() -> EmbeddedServerAndClientExample.main(new String[0]));
+    String out = StandardOutput.capture(() -> EmbeddedServerAndClientExample.main(new String[0]));
     assertTrue(out.matches("(?s).*client holds reports, token \\d+, until .*"), out);
     assertTrue(out.contains("holders seen by the server: 1"), out);
     assertTrue(out.contains("holders after release: 0"), out);

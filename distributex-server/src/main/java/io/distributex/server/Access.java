@@ -108,7 +108,7 @@ final class Access {
       try {
         decoded = new String(Base64.getDecoder().decode(credentials), UTF_8);
       } catch (IllegalArgumentException notBase64) {
-        return null;
+        return null; // malformed Basic credentials count as none presented
       }
       int colon = decoded.indexOf(':');
       return colon < 0

@@ -246,6 +246,7 @@ final class LockHandler implements HttpHandler {
     try {
       return Optional.of(snapshot());
     } catch (BackendUnavailableException unavailable) {
+      // The metrics are still served, without the pools' gauges, while the backend is down.
       return Optional.empty();
     }
   }

@@ -273,7 +273,7 @@ final class Runner {
               try {
                 TimeUnit.MILLISECONDS.sleep(settings.grace().toMillis());
               } catch (InterruptedException ignored) {
-                return;
+                return; // nothing here interrupts it; if something did, no SIGKILL is sent
               }
               synchronized (this) {
                 if (phase == Phase.RUNNING) {
@@ -294,7 +294,7 @@ final class Runner {
               try {
                 Thread.sleep(REPORT_AFTER_MILLIS);
               } catch (InterruptedException granted) {
-                return;
+                return; // the wait ended before the report was due: nothing to say
               }
               String holders = Holders.ask(settings.server(), settings.secret(), settings.pool(), identity);
               synchronized (this) {

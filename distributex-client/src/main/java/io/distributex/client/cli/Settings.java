@@ -172,10 +172,11 @@ record Settings(
   }
 
   private static int port(String text) throws UsageException {
-    if (!text.matches("\\d{1,5}") || Integer.parseInt(text) < 1 || Integer.parseInt(text) > 65535) {
+    int port = text.matches("\\d{1,5}") ? Integer.parseInt(text) : 0;
+    if (port < 1 || port > 65535) {
       throw new UsageException("-p PORT must be a number from 1 to 65535, got '" + text + "'");
     }
-    return Integer.parseInt(text);
+    return port;
   }
 
   /** Seconds as the server takes them: digits with an optional fraction, whole milliseconds up. */
