@@ -6,6 +6,8 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +28,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Takes locks from a Distributex server over HTTP:
@@ -79,13 +83,15 @@ public final class DistributexClient implements AutoCloseable {
     this.connectTimeout = builder.connectTimeout;
     this.waitRefresh = builder.waitRefresh;
     this.serverCount = builder.servers.size();
-    HttpClient http =
+    HttpClient.Builder http =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(connectTimeout)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
-    this.transport = new Transport(http, builder.servers, builder.secret);
+            .followRedirects(HttpClient.Redirect.NEVER);
+    if (builder.tls != null) {
+      http.sslContext(builder.tls);
+    }
+    this.transport = new Transport(http.build(), builder.servers, builder.secret);
     int number = CLIENTS.incrementAndGet();
     this.scheduler =
         new ScheduledThreadPoolExecutor(1, daemon("distributex-client-" + number + "-timer"));
@@ -409,6 +415,7 @@ public final class DistributexClient implements AutoCloseable {
     private String identity;
     private Duration lease = Duration.ofSeconds(15);
     private String secret;
+    private SSLContext tls;
     private Duration connectTimeout = Duration.ofSeconds(5);
     private Duration requestTimeout = Duration.ofSeconds(10);
     private Duration waitRefresh = Duration.ofSeconds(50);
@@ -496,6 +503,26 @@ public final class DistributexClient implements AutoCloseable {
         throw new IllegalArgumentException("secret must be printable ASCII without spaces");
       }
       this.secret = secret;
+      return this;
+    }
+
+    /**
+     * For {@code https://} servers: trust exactly the certificates in {@code trusted} (a server's
+     * self-signed certificate, or a private CA), instead of the JVM's default trust store.
+     *
+     * @throws IllegalArgumentException when the store cannot serve as a trust store
+     */
+    public Builder trustStore(KeyStore trusted) {
+      try {
+        TrustManagerFactory trust =
+            TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(trusted);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trust.getTrustManagers(), null);
+        this.tls = context;
+      } catch (GeneralSecurityException unusable) {
+        throw new IllegalArgumentException("trust store cannot be used: " + unusable.getMessage(), unusable);
+      }
       return this;
     }
 

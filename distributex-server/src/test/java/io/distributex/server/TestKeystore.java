@@ -21,8 +21,8 @@ import javax.net.ssl.TrustManagerFactory;
  * {@code localhost} and {@code 127.0.0.1}, and an HTTPS client that trusts exactly that
  * certificate.
  */
-record TestKeystore(Path file, String password) {
-  static TestKeystore create(Path dir) throws IOException, InterruptedException {
+public record TestKeystore(Path file, String password) {
+  public static TestKeystore create(Path dir) throws IOException, InterruptedException {
     Path file = dir.resolve("keystore.p12");
     String password = "test-" + Long.toHexString(System.nanoTime());
     Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
@@ -43,12 +43,12 @@ record TestKeystore(Path file, String password) {
   }
 
   /** The {@code tls} section of a configuration serving with this keystore. */
-  String yaml() {
+  public String yaml() {
     return "tls:\n  keystore: \"" + file + "\"\n  password: \"" + password + "\"\n";
   }
 
-  /** An HTTP/1.1 client that trusts this keystore's certificate and nothing else. */
-  HttpClient client() throws IOException, GeneralSecurityException {
+  /** A trust store holding this keystore's certificate and nothing else. */
+  public KeyStore trusted() throws IOException, GeneralSecurityException {
     KeyStore keys = KeyStore.getInstance("PKCS12");
     try (InputStream in = Files.newInputStream(file)) {
       keys.load(in, password.toCharArray());
@@ -56,6 +56,12 @@ record TestKeystore(Path file, String password) {
     KeyStore trusted = KeyStore.getInstance("PKCS12");
     trusted.load(null, null);
     trusted.setCertificateEntry("distributex", keys.getCertificate("distributex"));
+    return trusted;
+  }
+
+  /** An HTTP/1.1 client that trusts this keystore's certificate and nothing else. */
+  HttpClient client() throws IOException, GeneralSecurityException {
+    KeyStore trusted = trusted();
     TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     trust.init(trusted);
     SSLContext context = SSLContext.getInstance("TLS");

@@ -1,0 +1,46 @@
+package io.distributex.client;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.distributex.core.config.ConfigLoader;
+import io.distributex.server.DistributexServer;
+import io.distributex.server.TestKeystore;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The client over HTTPS, trusting a given trust store. */
+@Timeout(60)
+class TlsTest {
+  @Test
+  void aClientTrustingTheServersCertificateTakesLocksOverHttps(@TempDir Path dir) throws Exception {
+    TestKeystore keystore = TestKeystore.create(dir);
+    String yaml = keystore.yaml() + "pools:\n  - name: p\n    expire: 60\n";
+    try (DistributexServer server =
+            DistributexServer.builder()
+                .config(ConfigLoader.parse(yaml, "tls.yaml"))
+                .bind("127.0.0.1")
+                .port(0)
+                .start();
+        DistributexClient trusting =
+            DistributexClient.builder()
+                .server(URI.create("https://localhost:" + server.address().getPort() + "/"))
+                .trustStore(keystore.trusted())
+                .build();
+        DistributexClient untrusting =
+            DistributexClient.builder()
+                .server(URI.create("https://localhost:" + server.address().getPort() + "/"))
+                .connectTimeout(Duration.ofSeconds(5))
+                .build()) {
+      try (DistributedLock lock = trusting.lock("p")) {
+        assertTrue(lock.isHeld());
+        assertTrue(lock.token() > 0);
+      }
+      assertThrows(DistributexException.class, () -> untrusting.tryLock("p"));
+    }
+  }
+}
