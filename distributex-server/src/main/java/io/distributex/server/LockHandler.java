@@ -305,8 +305,11 @@ final class LockHandler implements HttpHandler {
     // Not closed here: closing drains the rest, which the refused client may never send. The
     // exchange closes it once the answer is out.
     InputStream body = exchange.getRequestBody();
+    if (body.read() < 0) {
+      return; // the usual case, a GET: no buffer for nothing
+    }
     byte[] sink = new byte[8192];
-    long read = 0;
+    long read = 1;
     for (int n = body.read(sink); n >= 0; n = body.read(sink)) {
       read += n;
       if (read > MAX_BODY) {
