@@ -297,6 +297,7 @@ public abstract class LockBackendContract {
     int threads = 16;
     int rounds = 300;
     int[] counter = {0};
+    AtomicInteger grants = new AtomicInteger();
     AtomicInteger inside = new AtomicInteger();
     AtomicInteger overlaps = new AtomicInteger();
     Concurrently.run(
@@ -312,6 +313,7 @@ public abstract class LockBackendContract {
             if (grant.isEmpty()) {
               continue;
             }
+            grants.incrementAndGet();
             if (inside.incrementAndGet() > 1) {
               overlaps.incrementAndGet();
             }
@@ -323,6 +325,7 @@ public abstract class LockBackendContract {
     assertEquals(0, overlaps.get());
     long granted = backend.snapshot().get(0).holders().size();
     assertEquals(0, granted);
+    assertEquals(grants.get(), counter[0], "the plain counter lost updates: two held at once");
     assertTrue(counter[0] >= threads * rounds * 2 / 3, "every waited round must count");
   }
 
