@@ -100,6 +100,28 @@ final class ThroughputBench implements Measure {
     return drive("throughput", http(server, "t", releaseAnswer), warmup, window);
   }
 
+  /**
+   * Runs the clients in windows of {@code step} until the rate is steady (three windows in a row
+   * no better than 3% over the best so far) or {@code most} has passed: on two cores the JIT
+   * compiles a code path this busy for many seconds, and a rate measured before it is done says
+   * more about the compiler than about the code. Returns how long it took.
+   */
+  static Duration warmUp(String name, Opener opener, Duration step, Duration most) throws Exception {
+    long start = System.nanoTime();
+    double best = 0;
+    int notBetter = 0;
+    while (notBetter < 3 && System.nanoTime() - start < most.toNanos()) {
+      double rate = drive(name, opener, Duration.ZERO, step);
+      if (rate > best * 1.03) {
+        notBetter = 0;
+      } else {
+        notBetter++;
+      }
+      best = Math.max(best, rate);
+    }
+    return Duration.ofNanos(System.nanoTime() - start);
+  }
+
   /** {@link #drive(String, int, Opener, Duration, Duration)} with {@link #CLIENTS} clients: pairs per second. */
   static double drive(String name, Opener opener, Duration warmup, Duration window) throws Exception {
     return drive(name, CLIENTS, opener, warmup, window).rate();

@@ -18,7 +18,6 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import net.spy.memcached.CASResponse;
 import net.spy.memcached.CASValue;
 import net.spy.memcached.ConnectionFactoryBuilder;
 import net.spy.memcached.ConnectionObserver;
@@ -33,6 +32,10 @@ import net.spy.memcached.internal.OperationFuture;
  * Pool states in memcached, read with {@code gets} and written with {@code cas} (or {@code add}
  * when absent), so two servers can never both act on the same version. Every failure to reach
  * memcached becomes a {@link BackendUnavailableException}.
+ *
+ * <p>Spymemcached reads, adds, and watches the connections; the compare-and-set, the one write
+ * of nearly every change, goes over a {@link CasConnection} to the same server, written and read
+ * by the calling thread.
  *
  * <p>Servers are chosen by consistent hashing (ketama) and a server that is down fails the call
  * at once ({@link FailureMode#Cancel}, which also drops what was queued for it when the
@@ -64,11 +67,14 @@ final class MemcachedStore implements AutoCloseable {
   private final MemcachedClient client;
   private final int servers;
   private final Map<String, Versioned> lastWritten = new ConcurrentHashMap<>();
+  private final Map<SocketAddress, CasConnection> casConnections = new ConcurrentHashMap<>();
+  private final int operationTimeoutMillis;
   /** Counts connection losses and reconnects: a cas id remembered before one is not reused. */
   private final AtomicLong connections = new AtomicLong();
 
   MemcachedStore(List<InetSocketAddress> servers, long operationTimeoutMillis) {
     this.servers = servers.size();
+    this.operationTimeoutMillis = Math.toIntExact(operationTimeoutMillis);
     CountDownLatch connected = new CountDownLatch(servers.size());
     try {
       client =
@@ -183,6 +189,7 @@ final class MemcachedStore implements AutoCloseable {
   @Override
   public void close() {
     client.shutdown(1, TimeUnit.SECONDS);
+    casConnections.values().forEach(CasConnection::close);
   }
 
   private CASValue<Object> gets(String key) {
@@ -218,19 +225,26 @@ final class MemcachedStore implements AutoCloseable {
 
   /** Writes the value if {@code casId} is still current; returns its new cas id or CONFLICT. */
   private long cas(String key, long casId, SharedPool state) {
-    return guard(
-        () ->
-            written(
-                client.asyncCAS(key, casId, state.encode()),
-                response -> {
-                  if (response == CASResponse.EXISTS || response == CASResponse.NOT_FOUND) {
-                    return false;
-                  }
-                  if (response != CASResponse.OK) {
-                    throw new BackendUnavailableException("memcached: cas answered " + response, null);
-                  }
-                  return true;
-                }));
+    SocketAddress server = client.getNodeLocator().getPrimary(key).getSocketAddress();
+    CasConnection connection =
+        casConnections.computeIfAbsent(
+            server, address -> new CasConnection((InetSocketAddress) address, operationTimeoutMillis));
+    CasConnection.Result result;
+    try {
+      result = connection.compareAndSet(key, casId, state.encode());
+    } catch (IOException failed) {
+      // Memcached may have restarted behind this connection: forget the cas ids it gave.
+      connections.incrementAndGet();
+      lastWritten.clear();
+      throw new BackendUnavailableException("memcached: " + describe(failed), failed);
+    }
+    if (result.outcome() == CasConnection.Outcome.CONFLICT) {
+      return CONFLICT;
+    }
+    if (result.cas() == 0) {
+      throw casDisabled();
+    }
+    return result.cas();
   }
 
   private <R> long written(OperationFuture<R> operation, Predicate<R> stored)
