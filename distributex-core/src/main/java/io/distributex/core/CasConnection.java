@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One blocking connection to one memcached server that does nothing but the binary protocol's
@@ -20,6 +21,11 @@ import java.nio.charset.StandardCharsets;
  * client that reads it back ({@code gets}) sees what was written. One caller at a time; a
  * connection that failed in any way (including a timeout, after which an answer may still come)
  * is closed and opened afresh by the next call.
+ *
+ * <p>A cas id is only good for the memcached process that gave it: a restarted one counts ids
+ * anew. So every connection opened or lost here counts in a shared {@code connections} counter,
+ * as do Spymemcached's, and a cas id read before the count last moved is never sent: the call
+ * answers {@link Outcome#CONFLICT}, and the caller reads afresh.
  */
 final class CasConnection implements AutoCloseable {
   /** Spymemcached's flags for an uncompressed byte array (SerializingTranscoder). */
@@ -45,31 +51,43 @@ final class CasConnection implements AutoCloseable {
 
   private final InetSocketAddress server;
   private final int timeoutMillis;
+  private final AtomicLong connections;
   private Socket socket;
   private DataInputStream in;
   private OutputStream out;
   private int opaque;
 
-  CasConnection(InetSocketAddress server, int timeoutMillis) {
+  CasConnection(InetSocketAddress server, int timeoutMillis, AtomicLong connections) {
     this.server = server;
     this.timeoutMillis = timeoutMillis;
+    this.connections = connections;
   }
 
   /**
    * Stores {@code value} under {@code key} if its cas id is still {@code casId}.
    *
-   * @throws IOException when memcached cannot be reached, does not answer in time, or answers
-   *     anything but stored or conflict; the outcome is then unknown and the connection closed
+   * @param readUnder the connection count when {@code casId} was read
+   * @throws RefusedException when memcached refused to store the value (too large, out of
+   *     memory); the connection stays open
+   * @throws IOException when memcached cannot be reached or does not answer in time; the outcome
+   *     is then unknown and the connection closed
    */
-  synchronized Result compareAndSet(String key, long casId, byte[] value) throws IOException {
+  synchronized Result compareAndSet(String key, long casId, byte[] value, long readUnder)
+      throws IOException {
     try {
       open();
+      if (connections.get() != readUnder) {
+        return new Result(Outcome.CONFLICT, 0);
+      }
       int id = ++opaque;
       out.write(request(key, casId, value, id));
       out.flush();
       return answer(id);
+    } catch (RefusedException refused) {
+      throw refused;
     } catch (IOException | RuntimeException failed) {
       close();
+      connections.incrementAndGet();
       throw failed;
     }
   }
@@ -102,6 +120,7 @@ final class CasConnection implements AutoCloseable {
       throw failed;
     }
     socket = fresh;
+    connections.incrementAndGet();
   }
 
   private static byte[] request(String key, long casId, byte[] value, int id) {
@@ -142,8 +161,17 @@ final class CasConnection implements AutoCloseable {
     if (status == KEY_EXISTS || status == KEY_NOT_FOUND) {
       return new Result(Outcome.CONFLICT, 0);
     }
-    throw new IOException(
+    throw new RefusedException(
         "memcached at " + server + " refused the write (status " + status + "): "
             + new String(body, StandardCharsets.UTF_8));
+  }
+
+  /** Memcached answered, and did not store the value (other than for a conflict). */
+  static final class RefusedException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    RefusedException(String message) {
+      super(message);
+    }
   }
 }

@@ -154,8 +154,7 @@ final class MemcachedStore implements AutoCloseable {
         }
         return new Written<>(state, proposal.result());
       }
-      long written =
-          current.absent() ? add(key, proposal.state()) : cas(key, current.cas(), proposal.state());
+      long written = current.absent() ? add(key, proposal.state()) : cas(key, current, proposal.state());
       if (written != CONFLICT) {
         if (written != UNKNOWN_CAS) {
           lastWritten.put(
@@ -223,18 +222,18 @@ final class MemcachedStore implements AutoCloseable {
     return guard(() -> written(client.add(key, 0, state.encode()), Boolean.TRUE::equals));
   }
 
-  /** Writes the value if {@code casId} is still current; returns its new cas id or CONFLICT. */
-  private long cas(String key, long casId, SharedPool state) {
+  /** Writes the value if {@code read} is still current; returns its new cas id or CONFLICT. */
+  private long cas(String key, Versioned read, SharedPool state) {
     SocketAddress server = client.getNodeLocator().getPrimary(key).getSocketAddress();
     CasConnection connection =
         casConnections.computeIfAbsent(
-            server, address -> new CasConnection((InetSocketAddress) address, operationTimeoutMillis));
+            server,
+            address -> new CasConnection((InetSocketAddress) address, operationTimeoutMillis, connections));
     CasConnection.Result result;
     try {
-      result = connection.compareAndSet(key, casId, state.encode());
+      result = connection.compareAndSet(key, read.cas(), state.encode(), read.connection());
     } catch (IOException failed) {
       // Memcached may have restarted behind this connection: forget the cas ids it gave.
-      connections.incrementAndGet();
       lastWritten.clear();
       throw new BackendUnavailableException("memcached: " + describe(failed), failed);
     }

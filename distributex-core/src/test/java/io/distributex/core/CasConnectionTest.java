@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import net.spy.memcached.CASValue;
 import net.spy.memcached.ConnectionFactoryBuilder;
 import net.spy.memcached.MemcachedClient;
@@ -31,17 +32,23 @@ class CasConnectionTest {
   @RegisterExtension static final MemcachedExtension MEMCACHED = new MemcachedExtension();
 
   private MemcachedClient spymemcached;
+  private final AtomicLong connections = new AtomicLong();
   private CasConnection connection;
 
   @BeforeEach
   void connect() throws IOException {
     MemcachedProcess memcached = MEMCACHED.process();
     memcached.flush();
-    spymemcached =
-        new MemcachedClient(
-            new ConnectionFactoryBuilder().setProtocol(ConnectionFactoryBuilder.Protocol.BINARY).build(),
-            List.of(memcached.address()));
-    connection = new CasConnection(memcached.address(), 1_000);
+    spymemcached = spymemcached(memcached);
+    connection = new CasConnection(memcached.address(), 1_000, connections);
+    open();
+  }
+
+  /** Opens the connection: the first call opens it and sends nothing (see the test below). */
+  private void open() throws IOException {
+    assertEquals(
+        CasConnection.Outcome.CONFLICT,
+        connection.compareAndSet(KEY, 1, bytes("never sent"), connections.get()).outcome());
   }
 
   @AfterEach
@@ -53,7 +60,7 @@ class CasConnectionTest {
   @Test
   void storesWhenTheCasIdIsCurrentAndSpymemcachedReadsTheBytesBack() throws Exception {
     long before = added(bytes("first"));
-    CasConnection.Result result = connection.compareAndSet(KEY, before, bytes("second"));
+    CasConnection.Result result = cas(before, bytes("second"));
     assertEquals(CasConnection.Outcome.STORED, result.outcome());
     assertNotEquals(before, result.cas());
     CASValue<Object> stored = spymemcached.gets(KEY);
@@ -61,21 +68,21 @@ class CasConnectionTest {
     assertEquals(result.cas(), stored.getCas(), "the cas id returned is the one memcached keeps");
     // And the id it returned is good for the next write, on the same connection.
     assertEquals(
-        CasConnection.Outcome.STORED, connection.compareAndSet(KEY, result.cas(), bytes("third")).outcome());
+        CasConnection.Outcome.STORED, cas(result.cas(), bytes("third")).outcome());
   }
 
   @Test
   void aStaleCasIdConflictsAndChangesNothing() throws Exception {
     long stale = added(bytes("first"));
     assertTrue(spymemcached.set(KEY, 0, bytes("theirs")).get(5, TimeUnit.SECONDS));
-    CasConnection.Result result = connection.compareAndSet(KEY, stale, bytes("mine"));
+    CasConnection.Result result = cas(stale, bytes("mine"));
     assertEquals(CasConnection.Outcome.CONFLICT, result.outcome());
     assertArrayEquals(bytes("theirs"), (byte[]) spymemcached.get(KEY));
   }
 
   @Test
   void aMissingKeyConflictsAndIsNotCreated() throws Exception {
-    assertEquals(CasConnection.Outcome.CONFLICT, connection.compareAndSet(KEY, 12345, bytes("x")).outcome());
+    assertEquals(CasConnection.Outcome.CONFLICT, cas(12345, bytes("x")).outcome());
     assertEquals(null, spymemcached.get(KEY));
   }
 
@@ -83,24 +90,50 @@ class CasConnectionTest {
   void aRefusedWriteFailsAndTheNextCallWorks() throws Exception {
     long cas = added(bytes("first"));
     byte[] tooLarge = new byte[2 * 1024 * 1024]; // over memcached's default item size of 1 MiB
-    IOException refused = assertThrows(IOException.class, () -> connection.compareAndSet(KEY, cas, tooLarge));
+    IOException refused = assertThrows(CasConnection.RefusedException.class, () -> cas(cas, tooLarge));
     assertTrue(refused.getMessage().contains("refused the write"), refused.getMessage());
     // Memcached drops the old value of an item it refuses as too large (why MemcachedPool keeps
     // a pool's value well under the limit); the connection itself serves the next call.
     assertEquals(null, spymemcached.get(KEY));
     long again = added(bytes("first"));
-    assertEquals(CasConnection.Outcome.STORED, connection.compareAndSet(KEY, again, bytes("small")).outcome());
+    assertEquals(CasConnection.Outcome.STORED, cas(again, bytes("small")).outcome());
   }
 
   @Test
-  void aRestartedMemcachedIsReachedAgainOnTheNextCall() throws Exception {
+  void aCasIdReadBeforeTheConnectionOpenedIsNeverSent() throws Exception {
+    connection.close();
+    long readBefore = connections.get();
     long cas = added(bytes("first"));
-    assertEquals(CasConnection.Outcome.STORED, connection.compareAndSet(KEY, cas, bytes("second")).outcome());
-    MEMCACHED.process().kill();
-    assertThrows(IOException.class, () -> connection.compareAndSet(KEY, cas, bytes("lost")));
+    CasConnection.Result result = connection.compareAndSet(KEY, cas, bytes("second"), readBefore);
+    assertEquals(CasConnection.Outcome.CONFLICT, result.outcome());
+    assertArrayEquals(bytes("first"), (byte[]) spymemcached.get(KEY), "the write was sent");
+    assertEquals(CasConnection.Outcome.STORED, cas(cas, bytes("second")).outcome());
+  }
+
+  @Test
+  void aRestartedMemcachedIsReachedAgainWithoutTheCasIdsOfTheOldOne() throws Exception {
+    long cas = added(bytes("first"));
+    assertEquals(CasConnection.Outcome.STORED, cas(cas, bytes("second")).outcome());
+    long beforeRestart = connections.get();
     MEMCACHED.process().restart();
-    // The restarted memcached holds nothing: the old cas id meets no key.
-    assertEquals(CasConnection.Outcome.CONFLICT, connection.compareAndSet(KEY, cas, bytes("again")).outcome());
+    assertThrows(IOException.class, () -> connection.compareAndSet(KEY, cas, bytes("lost"), beforeRestart));
+    assertTrue(connections.get() > beforeRestart, "the lost connection counts");
+    spymemcached.shutdown(1, TimeUnit.SECONDS);
+    spymemcached = spymemcached(MEMCACHED.process());
+    long fresh = added(bytes("again"));
+    open();
+    assertEquals(CasConnection.Outcome.STORED, cas(fresh, bytes("written")).outcome());
+  }
+
+  /** A compare-and-set of a cas id read under the current connection count. */
+  private CasConnection.Result cas(long casId, byte[] value) throws IOException {
+    return connection.compareAndSet(KEY, casId, value, connections.get());
+  }
+
+  private static MemcachedClient spymemcached(MemcachedProcess memcached) throws IOException {
+    return new MemcachedClient(
+        new ConnectionFactoryBuilder().setProtocol(ConnectionFactoryBuilder.Protocol.BINARY).build(),
+        List.of(memcached.address()));
   }
 
   /** Adds {@code value} under the key and returns its cas id. */
