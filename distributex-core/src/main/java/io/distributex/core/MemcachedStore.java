@@ -67,14 +67,13 @@ final class MemcachedStore implements AutoCloseable {
   private final MemcachedClient client;
   private final int servers;
   private final Map<String, Versioned> lastWritten = new ConcurrentHashMap<>();
-  private final Map<SocketAddress, CasConnection> casConnections = new ConcurrentHashMap<>();
-  private final int operationTimeoutMillis;
+  private final CasConnections casConnections;
   /** Counts connection losses and reconnects: a cas id remembered before one is not reused. */
   private final AtomicLong connections = new AtomicLong();
 
   MemcachedStore(List<InetSocketAddress> servers, long operationTimeoutMillis) {
     this.servers = servers.size();
-    this.operationTimeoutMillis = Math.toIntExact(operationTimeoutMillis);
+    this.casConnections = new CasConnections(Math.toIntExact(operationTimeoutMillis), connections);
     CountDownLatch connected = new CountDownLatch(servers.size());
     try {
       client =
@@ -188,7 +187,7 @@ final class MemcachedStore implements AutoCloseable {
   @Override
   public void close() {
     client.shutdown(1, TimeUnit.SECONDS);
-    casConnections.values().forEach(CasConnection::close);
+    casConnections.close();
   }
 
   private CASValue<Object> gets(String key) {
@@ -225,13 +224,11 @@ final class MemcachedStore implements AutoCloseable {
   /** Writes the value if {@code read} is still current; returns its new cas id or CONFLICT. */
   private long cas(String key, Versioned read, SharedPool state) {
     SocketAddress server = client.getNodeLocator().getPrimary(key).getSocketAddress();
-    CasConnection connection =
-        casConnections.computeIfAbsent(
-            server,
-            address -> new CasConnection((InetSocketAddress) address, operationTimeoutMillis, connections));
     CasConnection.Result result;
     try {
-      result = connection.compareAndSet(key, read.cas(), state.encode(), read.connection());
+      result =
+          casConnections.compareAndSet(
+              (InetSocketAddress) server, key, read.cas(), state.encode(), read.connection());
     } catch (IOException failed) {
       // Memcached may have restarted behind this connection: forget the cas ids it gave.
       lastWritten.clear();
