@@ -8,19 +8,26 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One blocking connection to one memcached server that does nothing but the binary protocol's
- * compare-and-set ({@code set} with a cas id): the write that follows almost every change of a
- * pool. The calling thread writes the request and reads the answer itself, which costs one
+ * compare-and-set ({@code replace} with a cas id): the write that follows almost every change of
+ * a pool. {@code replace}, not {@code set}: memcached drops the stored value of a key when it
+ * cannot store a {@code set} (too large, out of memory), but keeps it after a failed {@code
+ * replace}. The calling thread writes the request and reads the answer itself, which costs one
  * round trip and no thread handoff; Spymemcached's client hands each operation to its I/O thread
  * and back, which on a loaded two-core machine costs more than the round trip.
  *
  * <p>The value is stored with the flags Spymemcached's transcoder gives a byte array, so the
  * client that reads it back ({@code gets}) sees what was written. One caller at a time; a
  * connection that failed in any way (including a timeout, after which an answer may still come)
- * is closed and opened afresh by the next call.
+ * is closed and opened afresh by the next call. A call takes at most the timeout to connect and
+ * the timeout to be answered: a request larger than the socket's send buffer, whose write could
+ * block on a memcached that hangs, has its socket closed at the deadline.
  *
  * <p>A cas id is only good for the memcached process that gave it: a restarted one counts ids
  * anew. So every connection opened or lost here counts in a shared {@code connections} counter,
@@ -34,7 +41,7 @@ final class CasConnection implements AutoCloseable {
   private static final int HEADER = 24;
   private static final byte REQUEST = (byte) 0x80;
   private static final byte RESPONSE = (byte) 0x81;
-  private static final byte SET = 0x01;
+  private static final byte REPLACE = 0x03;
   private static final int EXTRAS = 8;
   private static final short KEY_NOT_FOUND = 0x0001;
   private static final short KEY_EXISTS = 0x0002;
@@ -55,7 +62,9 @@ final class CasConnection implements AutoCloseable {
   private Socket socket;
   private DataInputStream in;
   private OutputStream out;
+  private int sendBuffer;
   private int opaque;
+  private long lastUsed = System.nanoTime();
 
   CasConnection(InetSocketAddress server, int timeoutMillis, AtomicLong connections) {
     this.server = server;
@@ -80,27 +89,55 @@ final class CasConnection implements AutoCloseable {
         return new Result(Outcome.CONFLICT, 0);
       }
       int id = ++opaque;
-      out.write(request(key, casId, value, id));
-      out.flush();
-      return answer(id);
+      byte[] request = request(key, casId, value, id);
+      Socket writing = socket;
+      ScheduledFuture<?> cutOff =
+          request.length <= sendBuffer
+              ? null
+              : Deadlines.TIMER.schedule(() -> closeQuietly(writing), timeoutMillis, TimeUnit.MILLISECONDS);
+      try {
+        out.write(request);
+        out.flush();
+        return answer(id);
+      } finally {
+        if (cutOff != null) {
+          cutOff.cancel(false);
+        }
+      }
     } catch (RefusedException refused) {
       throw refused;
-    } catch (IOException | RuntimeException failed) {
+    } catch (IOException | RuntimeException | Error failed) {
       close();
       connections.incrementAndGet();
       throw failed;
+    } finally {
+      lastUsed = System.nanoTime();
     }
+  }
+
+  /** Whether the socket is open (it opens on the next call otherwise). */
+  synchronized boolean isOpen() {
+    return socket != null;
+  }
+
+  /** How long this connection has been unused at {@code now} ({@link System#nanoTime}). */
+  synchronized long idleNanos(long now) {
+    return now - lastUsed;
   }
 
   @Override
   public synchronized void close() {
     if (socket != null) {
-      try {
-        socket.close();
-      } catch (IOException ignored) {
-        // Closing a socket that failed: there is nothing left to release.
-      }
+      closeQuietly(socket);
       socket = null;
+    }
+  }
+
+  private static void closeQuietly(Socket socket) {
+    try {
+      socket.close();
+    } catch (IOException ignored) {
+      // Closing a socket that failed or hung: there is nothing left to release.
     }
   }
 
@@ -113,6 +150,7 @@ final class CasConnection implements AutoCloseable {
       fresh.setTcpNoDelay(true);
       fresh.connect(server, timeoutMillis);
       fresh.setSoTimeout(timeoutMillis);
+      sendBuffer = fresh.getSendBufferSize();
       in = new DataInputStream(new BufferedInputStream(fresh.getInputStream()));
       out = fresh.getOutputStream();
     } catch (IOException failed) {
@@ -128,7 +166,7 @@ final class CasConnection implements AutoCloseable {
     ByteBuffer request = ByteBuffer.allocate(HEADER + EXTRAS + name.length + value.length);
     request
         .put(REQUEST)
-        .put(SET)
+        .put(REPLACE)
         .putShort((short) name.length)
         .put((byte) EXTRAS)
         .put((byte) 0) // data type
@@ -149,7 +187,7 @@ final class CasConnection implements AutoCloseable {
     ByteBuffer fields = ByteBuffer.wrap(header);
     short status = fields.getShort(6);
     int bodyLength = fields.getInt(8);
-    if (header[0] != RESPONSE || header[1] != SET || fields.getInt(12) != id || bodyLength < 0) {
+    if (header[0] != RESPONSE || header[1] != REPLACE || fields.getInt(12) != id || bodyLength < 0) {
       throw new IOException("memcached at " + server + " answered out of turn");
     }
     byte[] body = new byte[bodyLength];
@@ -164,6 +202,24 @@ final class CasConnection implements AutoCloseable {
     throw new RefusedException(
         "memcached at " + server + " refused the write (status " + status + "): "
             + new String(body, StandardCharsets.UTF_8));
+  }
+
+  /** The one thread that closes sockets whose large write outlived the deadline. */
+  private static final class Deadlines {
+    static final ScheduledThreadPoolExecutor TIMER = timer();
+
+    private static ScheduledThreadPoolExecutor timer() {
+      ScheduledThreadPoolExecutor timer =
+          new ScheduledThreadPoolExecutor(
+              1,
+              task -> {
+                Thread thread = new Thread(task, "distributex-memcached-deadlines");
+                thread.setDaemon(true);
+                return thread;
+              });
+      timer.setRemoveOnCancelPolicy(true);
+      return timer;
+    }
   }
 
   /** Memcached answered, and did not store the value (other than for a conflict). */

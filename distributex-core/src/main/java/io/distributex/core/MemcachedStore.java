@@ -26,6 +26,7 @@ import net.spy.memcached.ConnectionFactoryBuilder.Protocol;
 import net.spy.memcached.DefaultHashAlgorithm;
 import net.spy.memcached.FailureMode;
 import net.spy.memcached.MemcachedClient;
+import net.spy.memcached.NodeLocator;
 import net.spy.memcached.internal.OperationFuture;
 
 /**
@@ -65,6 +66,8 @@ final class MemcachedStore implements AutoCloseable {
   private static final long UNKNOWN_CAS = 0;
 
   private final MemcachedClient client;
+  /** Which server holds a key: Spymemcached's consistent hashing, copied once (servers are fixed). */
+  private final NodeLocator locator;
   private final int servers;
   private final Map<String, Versioned> lastWritten = new ConcurrentHashMap<>();
   private final CasConnections casConnections;
@@ -102,8 +105,12 @@ final class MemcachedStore implements AutoCloseable {
             public void connectionLost(SocketAddress server) {
               connections.incrementAndGet();
               lastWritten.clear();
+              if (server instanceof InetSocketAddress address) {
+                casConnections.closeIdle(address);
+              }
             }
           });
+      locator = client.getNodeLocator();
       // Calls before the first connection would fail; a memcached that is down costs a second.
       connected.await(operationTimeoutMillis, TimeUnit.MILLISECONDS);
     } catch (IOException cannotStart) {
@@ -223,12 +230,14 @@ final class MemcachedStore implements AutoCloseable {
 
   /** Writes the value if {@code read} is still current; returns its new cas id or CONFLICT. */
   private long cas(String key, Versioned read, SharedPool state) {
-    SocketAddress server = client.getNodeLocator().getPrimary(key).getSocketAddress();
+    SocketAddress server = locator.getPrimary(key).getSocketAddress();
     CasConnection.Result result;
     try {
       result =
           casConnections.compareAndSet(
               (InetSocketAddress) server, key, read.cas(), state.encode(), read.connection());
+    } catch (CasConnection.RefusedException refused) {
+      throw new BackendUnavailableException("memcached: " + refused.getMessage(), refused);
     } catch (IOException failed) {
       // Memcached may have restarted behind this connection: forget the cas ids it gave.
       lastWritten.clear();

@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.distributex.core.memcached.MemcachedExtension;
 import io.distributex.core.memcached.MemcachedProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -92,11 +94,10 @@ class CasConnectionTest {
     byte[] tooLarge = new byte[2 * 1024 * 1024]; // over memcached's default item size of 1 MiB
     IOException refused = assertThrows(CasConnection.RefusedException.class, () -> cas(cas, tooLarge));
     assertTrue(refused.getMessage().contains("refused the write"), refused.getMessage());
-    // Memcached drops the old value of an item it refuses as too large (why MemcachedPool keeps
-    // a pool's value well under the limit); the connection itself serves the next call.
-    assertEquals(null, spymemcached.get(KEY));
-    long again = added(bytes("first"));
-    assertEquals(CasConnection.Outcome.STORED, cas(again, bytes("small")).outcome());
+    // A refused replace keeps the stored value (a refused set would drop it), and the
+    // connection serves the next call.
+    assertArrayEquals(bytes("first"), (byte[]) spymemcached.get(KEY));
+    assertEquals(CasConnection.Outcome.STORED, cas(cas, bytes("small")).outcome());
   }
 
   @Test
@@ -123,6 +124,19 @@ class CasConnectionTest {
     long fresh = added(bytes("again"));
     open();
     assertEquals(CasConnection.Outcome.STORED, cas(fresh, bytes("written")).outcome());
+  }
+
+  @Test
+  void aHangingMemcachedFailsAWriteTooLargeForTheSocketBuffersAtTheDeadline() throws Exception {
+    long cas = added(bytes("first"));
+    byte[] huge = new byte[64 * 1024 * 1024]; // far more than the kernel buffers between us
+    MEMCACHED.process().pause();
+    try {
+      assertTimeoutPreemptively(
+          Duration.ofSeconds(20), () -> assertThrows(IOException.class, () -> cas(cas, huge)));
+    } finally {
+      MEMCACHED.process().resume();
+    }
   }
 
   /** A compare-and-set of a cas id read under the current connection count. */

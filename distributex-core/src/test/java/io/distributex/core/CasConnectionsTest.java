@@ -1,6 +1,7 @@
 package io.distributex.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.distributex.core.memcached.MemcachedExtension;
@@ -34,10 +35,7 @@ class CasConnectionsTest {
   void connect() throws IOException {
     memcached = MEMCACHED.process();
     memcached.flush();
-    spymemcached =
-        new MemcachedClient(
-            new ConnectionFactoryBuilder().setProtocol(ConnectionFactoryBuilder.Protocol.BINARY).build(),
-            List.of(memcached.address()));
+    spymemcached = spymemcached(memcached);
   }
 
   @AfterEach
@@ -73,6 +71,64 @@ class CasConnectionsTest {
     assertTrue(connections.get() <= writers, "opened " + connections.get());
   }
 
+  @Test
+  void aFailedWriteClosesTheOtherIdleConnectionsToItsServer() throws Exception {
+    // Two writes held up at once by a paused memcached leave two idle connections behind.
+    try (CasConnections two = new CasConnections(10_000, connections)) {
+      long a = added("a");
+      long b = added("b");
+      long before = connections.get();
+      memcached.pause();
+      Thread first = new Thread(() -> storeQuietly(two, "a", a));
+      Thread second = new Thread(() -> storeQuietly(two, "b", b));
+      try {
+        first.start();
+        second.start();
+        for (int i = 0; i < 1_000 && connections.get() < before + 2; i++) {
+          Thread.sleep(5);
+        }
+        assertEquals(before + 2, connections.get(), "two connections opened");
+      } finally {
+        memcached.resume();
+      }
+      first.join(10_000);
+      second.join(10_000);
+      assertEquals(2, two.openIdle(memcached.address()));
+
+      memcached.restart();
+      long fresh = connections.get();
+      assertThrows(IOException.class, () -> two.compareAndSet(memcached.address(), "a", a, bytes("x"), fresh));
+      assertEquals(0, two.openIdle(memcached.address()), "a dead connection was kept");
+      // The other idle connection was closed with the failed one: the next write opens a new
+      // connection (answering a conflict for the id read before it), then goes through.
+      spymemcached.shutdown(1, TimeUnit.SECONDS);
+      spymemcached = spymemcached(memcached);
+      long readAgain = added("a");
+      CasConnection.Result opened = two.compareAndSet(memcached.address(), "a", readAgain, bytes("y"), connections.get());
+      assertEquals(CasConnection.Outcome.CONFLICT, opened.outcome());
+      assertEquals(
+          CasConnection.Outcome.STORED,
+          two.compareAndSet(memcached.address(), "a", readAgain, bytes("y"), connections.get()).outcome());
+    }
+  }
+
+  /**
+   * Writes through {@code pool} until the write is sent: a connection opened meanwhile (this
+   * thread's or the other's) answers a conflict first. Failures are ignored: the test looks at
+   * the connections, not at this write.
+   */
+  private void storeQuietly(CasConnections pool, String key, long cas) {
+    try {
+      CasConnection.Result result;
+      int attempts = 0;
+      do {
+        result = pool.compareAndSet(memcached.address(), key, cas, bytes("held"), connections.get());
+      } while (result.outcome() == CasConnection.Outcome.CONFLICT && ++attempts < 20);
+    } catch (IOException ignored) {
+      // See above.
+    }
+  }
+
   /**
    * Writes {@code key:round} with the id last read, through the pool, and returns the new id.
    * Nobody else writes the key: a conflict only means a connection opened since the count was
@@ -90,8 +146,18 @@ class CasConnectionsTest {
   }
 
   private long added(String key) throws Exception {
-    assertTrue(spymemcached.add(key, 0, "new".getBytes(StandardCharsets.UTF_8)).get(5, TimeUnit.SECONDS));
+    assertTrue(spymemcached.add(key, 0, bytes("new")).get(5, TimeUnit.SECONDS));
     return spymemcached.gets(key).getCas();
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static MemcachedClient spymemcached(MemcachedProcess memcached) throws IOException {
+    return new MemcachedClient(
+        new ConnectionFactoryBuilder().setProtocol(ConnectionFactoryBuilder.Protocol.BINARY).build(),
+        List.of(memcached.address()));
   }
 
   private static String text(Object bytes) {

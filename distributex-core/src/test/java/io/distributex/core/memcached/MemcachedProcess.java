@@ -64,6 +64,26 @@ public final class MemcachedProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops the process (SIGSTOP) without closing anything: connections stay open, nothing answers,
+   * as with a memcached that hangs. {@link #resume} continues it.
+   */
+  public void pause() throws IOException, InterruptedException {
+    signal("-STOP");
+  }
+
+  /** Continues a paused process (SIGCONT). */
+  public void resume() throws IOException, InterruptedException {
+    signal("-CONT");
+  }
+
+  private void signal(String signal) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IOException("kill " + signal + " " + process.pid() + " failed");
+    }
+  }
+
   /** Starts it again on the same port, empty. */
   public void restart() throws IOException, InterruptedException {
     kill();
