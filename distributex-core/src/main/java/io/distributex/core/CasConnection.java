@@ -8,9 +8,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -91,17 +88,18 @@ final class CasConnection implements AutoCloseable {
       int id = ++opaque;
       byte[] request = request(key, casId, value, id);
       Socket writing = socket;
-      ScheduledFuture<?> cutOff =
+      // The real clock's deadline thread, whatever the store's clock: this guards a socket.
+      TimeSource.Cancellable cutOff =
           request.length <= sendBuffer
               ? null
-              : Deadlines.TIMER.schedule(() -> closeQuietly(writing), timeoutMillis, TimeUnit.MILLISECONDS);
+              : SystemTimeSource.INSTANCE.schedule(() -> closeQuietly(writing), timeoutMillis);
       try {
         out.write(request);
         out.flush();
         return answer(id);
       } finally {
         if (cutOff != null) {
-          cutOff.cancel(false);
+          cutOff.cancel();
         }
       }
     } catch (RefusedException refused) {
@@ -202,24 +200,6 @@ final class CasConnection implements AutoCloseable {
     throw new RefusedException(
         "memcached at " + server + " refused the write (status " + status + "): "
             + new String(body, StandardCharsets.UTF_8));
-  }
-
-  /** The one thread that closes sockets whose large write outlived the deadline. */
-  private static final class Deadlines {
-    static final ScheduledThreadPoolExecutor TIMER = timer();
-
-    private static ScheduledThreadPoolExecutor timer() {
-      ScheduledThreadPoolExecutor timer =
-          new ScheduledThreadPoolExecutor(
-              1,
-              task -> {
-                Thread thread = new Thread(task, "distributex-memcached-deadlines");
-                thread.setDaemon(true);
-                return thread;
-              });
-      timer.setRemoveOnCancelPolicy(true);
-      return timer;
-    }
   }
 
   /** Memcached answered, and did not store the value (other than for a conflict). */
