@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class CasConnection implements AutoCloseable {
   /** Spymemcached's flags for an uncompressed byte array (SerializingTranscoder). */
-  static final int BYTE_ARRAY_FLAGS = 8 << 8;
+  private static final int BYTE_ARRAY_FLAGS = 8 << 8;
 
   private static final int HEADER = 24;
   private static final byte REQUEST = (byte) 0x80;
@@ -61,7 +61,8 @@ final class CasConnection implements AutoCloseable {
   private OutputStream out;
   private int sendBuffer;
   private int opaque;
-  private long lastUsed = System.nanoTime();
+  /** Read without the lock: a writer returning a connection must not wait on another's round trip. */
+  private volatile long lastUsed = System.nanoTime();
 
   CasConnection(InetSocketAddress server, int timeoutMillis, AtomicLong connections) {
     this.server = server;
@@ -119,7 +120,7 @@ final class CasConnection implements AutoCloseable {
   }
 
   /** How long this connection has been unused at {@code now} ({@link System#nanoTime}). */
-  synchronized long idleNanos(long now) {
+  long idleNanos(long now) {
     return now - lastUsed;
   }
 

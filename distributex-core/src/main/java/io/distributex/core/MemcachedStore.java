@@ -15,7 +15,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
-import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import net.spy.memcached.CASValue;
@@ -225,7 +224,7 @@ final class MemcachedStore implements AutoCloseable {
 
   /** Adds the value; returns its cas id, or {@link #CONFLICT} when the key exists. */
   private long add(String key, SharedPool state) {
-    return guard(() -> written(client.add(key, 0, state.encode()), Boolean.TRUE::equals));
+    return guard(() -> added(client.add(key, 0, state.encode())));
   }
 
   /** Writes the value if {@code read} is still current; returns its new cas id or CONFLICT. */
@@ -252,9 +251,9 @@ final class MemcachedStore implements AutoCloseable {
     return result.cas();
   }
 
-  private <R> long written(OperationFuture<R> operation, Predicate<R> stored)
-      throws Exception {
-    if (!stored.test(operation.get(client.getOperationTimeout(), TimeUnit.MILLISECONDS))) {
+  /** The cas id of what an {@code add} stored, or {@link #CONFLICT} when the key existed. */
+  private long added(OperationFuture<Boolean> operation) throws Exception {
+    if (!Boolean.TRUE.equals(operation.get(client.getOperationTimeout(), TimeUnit.MILLISECONDS))) {
       return CONFLICT;
     }
     Long cas;
