@@ -6,27 +6,37 @@ import java.util.Optional;
 
 /**
  * A held slot inside {@link InMemoryPool}: a {@link Grant} plus the period it was granted for
- * (renewals restart that period) and the scheduled task that ends it.
+ * (renewals restart that period), the scheduled task that ends it, and whether the holder has
+ * {@code claimed} it: asked for it again (a repeated get or wait, a renewal) and been answered
+ * with it, so it is known to its host even if the answer to the request it was granted to was
+ * lost, and must never be {@linkplain LockBackend#withdraw withdrawn}.
  */
 record Hold(
-    String host, long token, long acquired, Duration period, long expiresAt, TimeSource.Cancellable expiry) {
+    String host,
+    long token,
+    long acquired,
+    Duration period,
+    long expiresAt,
+    boolean claimed,
+    TimeSource.Cancellable expiry) {
   private static final TimeSource.Cancellable NONE = () -> {};
 
   /** A fresh hold; {@code period} zero means it never expires. */
   Hold(String host, long token, long now, Duration period) {
-    this(host, token, now, period, deadline(now, period), NONE);
+    this(host, token, now, period, deadline(now, period), false, NONE);
   }
 
   boolean expires() {
     return !period.isZero();
   }
 
+  /** Restarted at the holder's own request, which also claims it. */
   Hold renewed(long now, Duration newPeriod) {
-    return new Hold(host, token, acquired, newPeriod, deadline(now, newPeriod), NONE);
+    return new Hold(host, token, acquired, newPeriod, deadline(now, newPeriod), true, NONE);
   }
 
   Hold withExpiry(TimeSource.Cancellable task) {
-    return new Hold(host, token, acquired, period, expiresAt, task);
+    return new Hold(host, token, acquired, period, expiresAt, claimed, task);
   }
 
   Grant grant(Pool pool) {

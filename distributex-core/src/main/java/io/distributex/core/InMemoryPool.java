@@ -128,6 +128,21 @@ final class InMemoryPool implements PoolState {
   }
 
   @Override
+  public boolean withdraw(String host, long token) {
+    return locked(
+        after -> {
+          Hold held = holders.get(host);
+          if (held == null || held.token() != token || held.claimed()) {
+            return false;
+          }
+          Grant withdrawn = held.grant(pool);
+          after.add(() -> listener.released(withdrawn));
+          end(held, after);
+          return true;
+        });
+  }
+
+  @Override
   public boolean isCurrent(long token) {
     return locked(after -> holders.values().stream().anyMatch(hold -> hold.token() == token));
   }
@@ -231,8 +246,9 @@ final class InMemoryPool implements PoolState {
           () -> {
             listener.granted(grant, Optional.of(waited));
             if (!queued.future().complete(Optional.of(grant))) {
-              // Completed from outside, not by cancel(): nobody takes this slot, pass it on.
-              release(host, OptionalLong.of(grant.token()));
+              // Completed from outside, not by cancel(): this request takes no slot, pass it
+              // on unless another request of the host has claimed it meanwhile.
+              withdraw(host, grant.token());
             }
           });
     }

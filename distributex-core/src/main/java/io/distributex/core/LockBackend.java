@@ -63,6 +63,18 @@ public interface LockBackend extends AutoCloseable {
    */
   Optional<Grant> renew(String pool, String host, OptionalLong token);
 
+  /**
+   * Gives back the grant {@code token} of {@code host} because the request it was granted to
+   * could not be answered (its client has gone), unless the host has been answered with that
+   * grant since: by a repeated {@link #tryAcquire} or {@link #acquire}, or by a {@link #renew}. A
+   * grant some request has delivered is never taken back as undelivered, so a host that lost one
+   * connection and asked again on another keeps what it was told it holds.
+   *
+   * @return true when the grant was given back (and the next waiter, if any, got the slot);
+   *     false when the host has claimed it, holds another grant, or holds nothing
+   */
+  boolean withdraw(String pool, String host, long token);
+
   /** Whether {@code token} is the token of a current grant of {@code pool}. */
   boolean isCurrent(String pool, long token);
 

@@ -149,6 +149,11 @@ final class MemcachedPool implements PoolState {
   }
 
   @Override
+  public boolean withdraw(String host, long token) {
+    return change(edit -> edit.withdraw(host, token));
+  }
+
+  @Override
   public boolean isCurrent(long token) {
     return current(store.read(key)).holders().stream().anyMatch(holder -> holder.token() == token);
   }
@@ -507,9 +512,10 @@ final class MemcachedPool implements PoolState {
 
   private void complete(LocalWait wait, Optional<Grant> answer) {
     if (!wait.future.complete(answer) && answer.isPresent()) {
-      // Completed from outside, not by cancel(): nobody takes this slot, pass it on.
+      // Completed from outside, not by cancel(): this request takes no slot, pass it on unless
+      // another request of the host has claimed it meanwhile.
       try {
-        release(wait.host, OptionalLong.of(answer.get().token()));
+        withdraw(wait.host, answer.get().token());
       } catch (RuntimeException failed) {
         log(failed); // the hold then ends with its lease
       }

@@ -21,6 +21,8 @@ interface PoolState {
 
   Optional<Grant> renew(String host, OptionalLong token);
 
+  boolean withdraw(String host, long token);
+
   boolean isCurrent(long token);
 
   PoolSnapshot snapshot();

@@ -54,6 +54,11 @@ abstract class PooledBackend implements LockBackend {
   }
 
   @Override
+  public final boolean withdraw(String pool, String host, long token) {
+    return state(pool).withdraw(host, token);
+  }
+
+  @Override
   public final boolean isCurrent(String pool, long token) {
     return state(pool).isCurrent(token);
   }

@@ -31,7 +31,7 @@ record SharedPool(
     List<Holder> holders,
     List<Queued> queue,
     List<Long> lost) {
-  private static final byte FORMAT = 3;
+  private static final byte FORMAT = 4;
 
   /** How many ids of waits whose place was dropped (see {@link #lost}) the value remembers. */
   static final int LOST_REMEMBERED = 256;
@@ -54,6 +54,9 @@ record SharedPool(
    * @param waitId the queued acquire it was granted to; 0 when granted directly
    * @param confirmBy epoch ms by which the waiter's server must confirm delivery; 0 once done
    * @param order when {@code expiresAt} was set, among the pool's deadlines
+   * @param claimed whether the holder has asked for the hold again (a repeated get or wait, a
+   *     renewal) and been answered with it: then it is never {@linkplain
+   *     LockBackend#withdraw withdrawn} as undelivered
    */
   record Holder(
       String host,
@@ -63,7 +66,18 @@ record SharedPool(
       long expiresAt,
       long waitId,
       long confirmBy,
-      long order) {
+      long order,
+      boolean claimed) {
+    /** Delivered to its waiter's server. */
+    Holder confirmed() {
+      return new Holder(host, token, acquired, periodMs, expiresAt, waitId, 0, order, claimed);
+    }
+
+    /** Restarted at the holder's own request: delivered, and claimed. */
+    Holder renewed(long newPeriodMs, long newExpiresAt, long newOrder) {
+      return new Holder(host, token, acquired, newPeriodMs, newExpiresAt, waitId, 0, newOrder, true);
+    }
+
     Grant grant(String pool) {
       return new Grant(
           pool,
@@ -112,6 +126,7 @@ record SharedPool(
         out.writeLong(holder.waitId());
         out.writeLong(holder.confirmBy());
         out.writeLong(holder.order());
+        out.writeBoolean(holder.claimed());
       }
       out.writeInt(lost.size());
       for (long waitId : lost) {
@@ -156,7 +171,8 @@ record SharedPool(
                 in.readLong(),
                 in.readLong(),
                 in.readLong(),
-                in.readLong()));
+                in.readLong(),
+                in.readBoolean()));
       }
       int lostCount = in.readInt();
       if (lostCount < 0 || lostCount > LOST_REMEMBERED) {

@@ -148,17 +148,7 @@ final class SharedPoolChange {
     for (int i = 0; i < holders.size(); i++) {
       Holder holder = holders.get(i);
       if (holder.confirmBy() != 0 && waitIds.contains(holder.waitId())) {
-        holders.set(
-            i,
-            new Holder(
-                holder.host(),
-                holder.token(),
-                holder.acquired(),
-                holder.periodMs(),
-                holder.expiresAt(),
-                holder.waitId(),
-                0,
-                holder.order()));
+        holders.set(i, holder.confirmed());
         changed = true;
       }
     }
@@ -235,15 +225,33 @@ final class SharedPoolChange {
       if (token.isPresent() && token.getAsLong() != holders.get(held).token()) {
         return Release.TOKEN_MISMATCH;
       }
-      Grant released = holders.remove(held).grant(pool.name());
-      events.add(listener -> listener.released(released));
-      changed = true;
-      handOff();
+      end(held);
       return Release.RELEASED;
     }
     boolean left = queue.removeIf(queued -> queued.host().equals(host));
     changed |= left;
     return left ? Release.LEFT_QUEUE : Release.NOT_HELD;
+  }
+
+  /**
+   * Ends the host's grant {@code token} unless the host has claimed it (see {@link
+   * LockBackend#withdraw}); false when nothing was ended.
+   */
+  boolean withdraw(String host, long token) {
+    int held = holderIndex(host);
+    if (held < 0 || holders.get(held).token() != token || holders.get(held).claimed()) {
+      return false;
+    }
+    end(held);
+    return true;
+  }
+
+  /** Gives back the holder at {@code index} and hands its slot on. */
+  private void end(int index) {
+    Grant released = holders.remove(index).grant(pool.name());
+    events.add(listener -> listener.released(released));
+    changed = true;
+    handOff();
   }
 
   /** Restarts the host's hold period; empty when it holds nothing under {@code token}. */
@@ -279,7 +287,8 @@ final class SharedPoolChange {
   private Holder grant(String host, Duration period, long waitId, long confirmBy) {
     lastToken = Math.max(lastToken + 1, now * TokenSequence.PER_MILLI);
     Holder holder =
-        new Holder(host, lastToken, now, period.toMillis(), deadline(period), waitId, confirmBy, order(period));
+        new Holder(
+            host, lastToken, now, period.toMillis(), deadline(period), waitId, confirmBy, order(period), false);
     holders.add(holder);
     changed = true;
     return holder;
@@ -287,17 +296,7 @@ final class SharedPoolChange {
 
   /** Restarts a hold; the holder asked for it itself, so the grant is delivered, too. */
   private Holder renew(int index, Duration period) {
-    Holder old = holders.get(index);
-    Holder renewed =
-        new Holder(
-            old.host(),
-            old.token(),
-            old.acquired(),
-            period.toMillis(),
-            deadline(period),
-            old.waitId(),
-            0,
-            order(period));
+    Holder renewed = holders.get(index).renewed(period.toMillis(), deadline(period), order(period));
     holders.set(index, renewed);
     changed = true;
     return renewed;

@@ -87,6 +87,44 @@ public abstract class LockBackendContract {
   }
 
   @Test
+  void aWaitersGrantNobodyClaimedIsWithdrawnAndPassedOn() {
+    LockBackend backend = backend(pool("p", 1, 300));
+    backend.tryAcquire("p", "a", NO_LEASE).orElseThrow();
+    CompletableFuture<Optional<Grant>> gone = backend.acquire("p", "h", NO_LEASE, FOREVER);
+    CompletableFuture<Optional<Grant>> next = backend.acquire("p", "w", NO_LEASE, FOREVER);
+    backend.release("p", "a", OptionalLong.empty());
+    long token = now(gone).orElseThrow().token();
+    assertFalse(backend.withdraw("p", "h", token + 1), "another token withdraws nothing");
+    assertFalse(next.isDone());
+    assertTrue(backend.withdraw("p", "h", token));
+    assertEquals("w", now(next).orElseThrow().host());
+    assertFalse(backend.withdraw("p", "h", token), "a withdrawn grant is gone");
+  }
+
+  @Test
+  void aGrantItsHostWasAnsweredWithAgainIsNeverWithdrawn() {
+    LockBackend backend = backend(pool("p", 1, 300));
+    List<java.util.function.Consumer<LockBackend>> claims =
+        List.of(
+            b -> b.tryAcquire("p", "h", NO_LEASE).orElseThrow(),
+            b -> now(b.acquire("p", "h", NO_LEASE, FOREVER)).orElseThrow(),
+            b -> b.renew("p", "h", OptionalLong.empty()).orElseThrow());
+    for (var claim : claims) {
+      backend.tryAcquire("p", "a", NO_LEASE).orElseThrow();
+      CompletableFuture<Optional<Grant>> first = backend.acquire("p", "h", NO_LEASE, FOREVER);
+      CompletableFuture<Optional<Grant>> next = backend.acquire("p", "w", NO_LEASE, FOREVER);
+      backend.release("p", "a", OptionalLong.empty());
+      long token = now(first).orElseThrow().token();
+      claim.accept(backend);
+      assertFalse(backend.withdraw("p", "h", token));
+      assertFalse(next.isDone(), "w must wait while h holds what it was told it holds");
+      assertEquals(Release.RELEASED, backend.release("p", "h", OptionalLong.of(token)));
+      assertEquals("w", now(next).orElseThrow().host());
+      backend.release("p", "w", OptionalLong.empty());
+    }
+  }
+
+  @Test
   void aSemaphoreGrantsMaxlocksHostsAndNoMore() {
     LockBackend backend = backend(pool("p", 3, 300));
     for (String host : List.of("a", "b", "c")) {

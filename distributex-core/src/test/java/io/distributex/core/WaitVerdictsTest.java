@@ -21,7 +21,7 @@ class WaitVerdictsTest {
   }
 
   private static Holder holder(String host, long waitId, long confirmBy) {
-    return new Holder(host, 5, NOW, 0, Long.MAX_VALUE, waitId, confirmBy, 0);
+    return new Holder(host, 5, NOW, 0, Long.MAX_VALUE, waitId, confirmBy, 0, false);
   }
 
   private static Queued place(String host, long waitId) {

@@ -148,7 +148,11 @@ final class LockHandler implements HttpHandler {
     CompletableFuture<Optional<Grant>> wait =
         backend.acquire(target.pool(), target.host(), lease, timeout);
     if (wait.isDone()) {
-      return yesOrNo(wait.join());
+      try {
+        return yesOrNo(wait.join());
+      } catch (CompletionException | CancellationException failed) {
+        return failed(exchange, unwrapped(failed));
+      }
     }
     parked.add(wait);
     wait.whenCompleteAsync(
@@ -171,23 +175,40 @@ final class LockHandler implements HttpHandler {
 
   private void answerParked(
       HttpExchange exchange, Query query, Target target, Optional<Grant> granted, Throwable failure) {
-    Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
-    Answer answer = failure == null ? yesOrNo(granted) : failed(exchange, cause);
+    Answer answer = failure == null ? yesOrNo(granted) : failed(exchange, unwrapped(failure));
     try {
       respond(exchange, Call.WAIT, query, answer, true);
     } catch (IOException gone) {
-      // Nobody will ever learn of this grant: give the slot to the next waiter now.
-      releaseUnanswered(target, granted);
+      withdrawUnanswered(target, granted);
     }
   }
 
-  private void releaseUnanswered(Target target, Optional<Grant> granted) {
-    if (granted != null && granted.isPresent()) {
-      long token = granted.get().token();
-      LOG.log(Level.INFO, () -> "waiter " + target.host() + " of pool " + target.pool()
-          + " has gone; released its grant " + token);
-      backend.release(target.pool(), target.host(), OptionalLong.of(token));
+  /**
+   * This request will never learn of its grant: the slot goes to the next waiter now, unless
+   * another request of the host has been answered with it meanwhile (the host asked again on a
+   * new connection), which the backend checks atomically.
+   */
+  private void withdrawUnanswered(Target target, Optional<Grant> granted) {
+    if (granted == null || granted.isEmpty()) {
+      return;
     }
+    long token = granted.get().token();
+    try {
+      boolean withdrawn = backend.withdraw(target.pool(), target.host(), token);
+      LOG.log(Level.INFO, () -> "waiter " + target.host() + " of pool " + target.pool()
+          + " has gone; its grant " + token
+          + (withdrawn ? " passed on" : " stays: the host has been answered with it since"));
+    } catch (RuntimeException failed) {
+      // The backend is unreachable or closing: the grant then ends with its lease or expire.
+      LOG.log(Level.WARNING, "could not pass on the grant " + token + " of gone waiter "
+          + target.host() + " of pool " + target.pool() + ": " + failed.getMessage());
+    }
+  }
+
+  private static Throwable unwrapped(Throwable failure) {
+    return failure instanceof CompletionException && failure.getCause() != null
+        ? failure.getCause()
+        : failure;
   }
 
   private Answer release(HttpExchange exchange, Caller caller, Query query) throws Refusal {
