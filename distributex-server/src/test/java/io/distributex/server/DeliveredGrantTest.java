@@ -12,6 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import io.distributex.core.BackendClosedException;
+import io.distributex.core.BackendUnavailableException;
 import io.distributex.core.InMemoryBackend;
 import io.distributex.core.LockBackend;
 import io.distributex.core.MemcachedBackend;
@@ -58,14 +60,7 @@ class DeliveredGrantTest {
   @CsvSource({"inmemory, get", "inmemory, wait", "memcache, get", "memcache, wait"})
   void aGrantTheHostWasToldOfSurvivesTheLossOfItsFirstAnswer(String backend, String again)
       throws Exception {
-    GatedBackend gated = new GatedBackend(backend(backend));
-    server =
-        DistributexServer.builder()
-            .config(ServerTestSupport.config(ServerTestSupport.POOLS_YAML))
-            .backend(gated)
-            .bind("127.0.0.1")
-            .port(0)
-            .start();
+    GatedBackend gated = serve(backend);
     assertYes(raw(server, "/get/?pool=p1&host=a"));
     try (RawCall first = RawCall.open(server, "GET", "/wait/?pool=p1&host=h")) {
       awaitWaiters(server, "p1", List.of("h"));
@@ -94,6 +89,36 @@ class DeliveredGrantTest {
       assertText(raw(server, "/release/?pool=p1&host=h&token=" + token), 200, "OK");
       assertYes(next.read(ANSWER));
     }
+  }
+
+  /**
+   * A wait whose future failed before it could be parked answers as its cause says. Fault
+   * injected: the backend's acquire returns an already failed future; before the fix the server
+   * answered {@code 500 ERROR: internal error: java.util.concurrent.CompletionException}.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"inmemory", "memcache"})
+  void aWaitThatFailedBeforeParkingAnswersAsItsCauseSays(String backend) throws Exception {
+    GatedBackend gated = serve(backend);
+    gated.failNextWait(new BackendUnavailableException("memcached: timed out", null));
+    assertText(
+        raw(server, "/wait/?pool=p1&host=h"), 503, "ERROR: backend unavailable: memcached: timed out");
+    gated.failNextWait(new BackendClosedException());
+    assertText(raw(server, "/wait/?pool=p1&host=h"), 503, "ERROR: server shutting down");
+    assertYes(raw(server, "/wait/?pool=p1&host=h"));
+  }
+
+  /** Starts the server on a gated backend of {@code kind}. */
+  private GatedBackend serve(String kind) throws Exception {
+    GatedBackend gated = new GatedBackend(backend(kind));
+    server =
+        DistributexServer.builder()
+            .config(ServerTestSupport.config(ServerTestSupport.POOLS_YAML))
+            .backend(gated)
+            .bind("127.0.0.1")
+            .port(0)
+            .start();
+    return gated;
   }
 
   private LockBackend backend(String kind) throws Exception {

@@ -26,6 +26,7 @@ final class GatedBackend implements LockBackend {
 
   private final LockBackend real;
   private final CompletableFuture<Void> gate = new CompletableFuture<>();
+  private volatile RuntimeException nextWaitFailure;
   final BlockingQueue<GiveBack> giveBacks = new LinkedBlockingQueue<>();
 
   GatedBackend(LockBackend real) {
@@ -37,9 +38,19 @@ final class GatedBackend implements LockBackend {
     gate.complete(null);
   }
 
+  /** The next acquire returns a future already failed with {@code failure}, queueing nothing. */
+  void failNextWait(RuntimeException failure) {
+    nextWaitFailure = failure;
+  }
+
   @Override
   public CompletableFuture<Optional<Grant>> acquire(
       String pool, String host, Optional<Duration> lease, Optional<Duration> timeout) {
+    RuntimeException injected = nextWaitFailure;
+    if (injected != null) {
+      nextWaitFailure = null;
+      return CompletableFuture.failedFuture(injected);
+    }
     CompletableFuture<Optional<Grant>> waiting = real.acquire(pool, host, lease, timeout);
     if (waiting.isDone() || gate.isDone()) {
       return waiting;
