@@ -69,6 +69,8 @@ final class MemcachedPool implements PoolState {
   /** The epoch of the newest state seen, and those it replaced (memcached lost the pool). */
   private long currentEpoch;
   private final Set<Long> retiredEpochs = new HashSet<>();
+  /** The waits {@link #close} failed: their places and grants are still in memcached. */
+  private final Set<Long> abandoned = new HashSet<>();
 
   MemcachedPool(
       Pool pool,
@@ -169,6 +171,7 @@ final class MemcachedPool implements PoolState {
             .toList());
   }
 
+  /** Fails the waits at once, without memcached; {@link #leaveAbandoned} then cleans up. */
   @Override
   public void close() {
     List<LocalWait> failed;
@@ -177,8 +180,30 @@ final class MemcachedPool implements PoolState {
       cancelTimers();
       failed = new ArrayList<>(waits.values());
       failed.forEach(wait -> unregister(wait.id));
+      failed.forEach(wait -> abandoned.add(wait.id));
     }
     failed.forEach(wait -> wait.future.completeExceptionally(new BackendClosedException()));
+  }
+
+  synchronized boolean hasAbandonedWaits() {
+    return !abandoned.isEmpty();
+  }
+
+  /**
+   * Takes the waits failed by {@link #close} out of the shared queue, and gives back the grants
+   * made to them that nobody was told of, in one write; failures only log (the places then go
+   * stale, the grants are taken back unconfirmed or end with their lease).
+   */
+  void leaveAbandoned() {
+    Set<Long> ids;
+    synchronized (this) {
+      ids = Set.copyOf(abandoned);
+    }
+    try {
+      change(edit -> edit.abandon(ids));
+    } catch (RuntimeException failed) {
+      log(failed);
+    }
   }
 
   /** The stored state without what is already past its deadline (for reading, not writing). */

@@ -246,6 +246,29 @@ final class SharedPoolChange {
     return true;
   }
 
+  /**
+   * Takes the waits {@code waitIds} out of line and ends the grants made to them that their
+   * hosts have not claimed: their server stops and answers none of them.
+   *
+   * @return how many places and grants it ended
+   */
+  int abandon(Set<Long> waitIds) {
+    int ended = 0;
+    for (long waitId : waitIds) {
+      if (leave(waitId)) {
+        ended++;
+      }
+    }
+    for (int i = holders.size() - 1; i >= 0; i--) {
+      Holder holder = holders.get(i);
+      if (waitIds.contains(holder.waitId()) && !holder.claimed()) {
+        end(i);
+        ended++;
+      }
+    }
+    return ended;
+  }
+
   /** Gives back the holder at {@code index} and hands its slot on. */
   private void end(int index) {
     Grant released = holders.remove(index).grant(pool.name());

@@ -129,24 +129,29 @@ public final class DistributexServer implements AutoCloseable {
   /**
    * Stops the server: new calls are refused, every waiter is answered {@code 503 ERROR: server
    * shutting down} and leaves its queue, answers in flight get up to two seconds, then the
-   * listener closes. A backend the server made from its configuration is closed too.
+   * listener closes. A backend the server made from its configuration is closed first (which
+   * answers its waiters at once, whatever its store does); one given to the builder stays open,
+   * and its waiters cancel their waits.
    */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    handler.refuseNewCalls();
+    if (ownsBackend) {
+      backend.close();
+    } else {
+      handler.cancelParked(executor);
+    }
     try {
-      handler.shutDown(Duration.ofSeconds(2));
+      handler.awaitAnswers(Duration.ofSeconds(2));
     } catch (InterruptedException interrupted) {
       Thread.currentThread().interrupt();
     }
     // Not a delay: JDK 17 waits all of it when no exchange is in flight (fixed in JDK 21).
     http.stop(0);
     executor.shutdownNow();
-    if (ownsBackend) {
-      backend.close();
-    }
     LOG.log(Level.INFO, "distributex stopped");
   }
 

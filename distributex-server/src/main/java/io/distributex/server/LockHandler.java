@@ -53,13 +53,21 @@ final class LockHandler implements HttpHandler {
     this.metrics = metrics;
   }
 
-  /**
-   * Refuses new calls, answers every parked waiter (they leave their queues), and waits up to
-   * {@code patience} for the answers in flight to be written.
-   */
-  void shutDown(Duration patience) throws InterruptedException {
+  /** From now on every call is answered {@code 503 ERROR: server shutting down}. */
+  void refuseNewCalls() {
     closing = true;
-    parked.forEach(wait -> wait.cancel(false));
+  }
+
+  /**
+   * Cancels every parked wait, all at once on {@code on} (a cancel may have to reach a slow
+   * store), so each leaves its queue and is answered {@code server shutting down}.
+   */
+  void cancelParked(Executor on) {
+    parked.forEach(wait -> on.execute(() -> wait.cancel(false)));
+  }
+
+  /** Waits up to {@code patience} for the answers in flight to be written. */
+  void awaitAnswers(Duration patience) throws InterruptedException {
     long deadline = System.nanoTime() + patience.toNanos();
     while (inFlight.get() > 0) {
       if (System.nanoTime() > deadline) {
