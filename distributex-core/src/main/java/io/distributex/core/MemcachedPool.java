@@ -255,6 +255,11 @@ final class MemcachedPool implements PoolState {
       if (failed instanceof BackendUnavailableException unavailable) {
         unreachable(unavailable);
       }
+      if (applied.get() != null) {
+        // The last attempt may have been stored although its reply never came: its callers are
+        // told it failed, so grants only they would have learnt of must not stand.
+        withdrawLater(applied.get().directGrants());
+      }
       batch.forEach(change -> change.result.completeExceptionally(failed));
       return null;
     }
@@ -460,6 +465,40 @@ final class MemcachedPool implements PoolState {
         failed instanceof BackendUnavailableException ? Level.DEBUG : Level.WARNING,
         "pool " + pool.name() + ": " + failed.getMessage(),
         failed);
+  }
+
+  /**
+   * Withdraws {@code grants} (see {@link SharedPoolChange#withdraw}: not once their host has
+   * claimed them) as soon as memcached answers, trying again every tenth of a second until it
+   * does, the grants end, or the backend closes. A grant that was never stored withdraws nothing.
+   */
+  private void withdrawLater(List<Holder> grants) {
+    if (grants.isEmpty()) {
+      return;
+    }
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+    }
+    io.execute(
+        () -> {
+          long now = time.currentTimeMillis();
+          List<Holder> live = grants.stream().filter(holder -> holder.expiresAt() > now).toList();
+          if (live.isEmpty()) {
+            return;
+          }
+          try {
+            change(
+                edit -> {
+                  live.forEach(holder -> edit.withdraw(holder.host(), holder.token()));
+                  return null;
+                });
+          } catch (RuntimeException failed) {
+            log(failed);
+            time.schedule(() -> withdrawLater(live), timing.pollMs() * 10);
+          }
+        });
   }
 
   /** PendingAcquire's cancel: true when the wait left the queue before any grant. */

@@ -37,6 +37,7 @@ final class SharedPoolChange {
   private final List<Long> lost;
   private final Set<Long> liveWaits;
   private final List<Consumer<LockListener>> events = new ArrayList<>();
+  private final List<Holder> directGrants = new ArrayList<>();
   private boolean changed;
 
   /**
@@ -71,6 +72,15 @@ final class SharedPoolChange {
   /** What this change did, to tell the listener once it is written. */
   List<Consumer<LockListener>> events() {
     return events;
+  }
+
+  /**
+   * The grants this change made straight to the caller ({@code /get/}, or a wait granted at once),
+   * which only the caller's answer tells of: if the write's outcome is unknown, they may be
+   * stored although their caller is told it failed.
+   */
+  List<Holder> directGrants() {
+    return directGrants;
   }
 
   /** The changed state, one version on; the same version when nothing changed. */
@@ -186,6 +196,7 @@ final class SharedPoolChange {
     }
     if (holders.size() < pool.maxlocks() && queue.isEmpty()) {
       Holder granted = grant(host, pool.holdPeriod(lease), 0, 0);
+      directGrants.add(granted);
       Grant grant = granted.grant(pool.name());
       events.add(listener -> listener.granted(grant, Optional.empty()));
       return Optional.of(granted);
