@@ -71,6 +71,7 @@ final class MemcachedPool implements PoolState {
   private final Set<Long> retiredEpochs = new HashSet<>();
   /** The waits {@link #close} failed: their places and grants are still in memcached. */
   private final Set<Long> abandoned = new HashSet<>();
+  private final HoldSightings sightings;
 
   MemcachedPool(
       Pool pool,
@@ -90,6 +91,7 @@ final class MemcachedPool implements PoolState {
     this.timing = timing;
     this.listener = listener;
     this.io = io;
+    this.sightings = new HoldSightings(time);
   }
 
   @Override
@@ -208,6 +210,7 @@ final class MemcachedPool implements PoolState {
 
   /** The stored state without what is already past its deadline (for reading, not writing). */
   private SharedPool current(SharedPool state) {
+    sightings.see(state);
     long now = time.currentTimeMillis();
     return new SharedPool(
         state.epoch(),
@@ -215,7 +218,7 @@ final class MemcachedPool implements PoolState {
         state.lastToken(),
         state.lastDeadline(),
         state.holders().stream()
-            .filter(h -> h.expiresAt() > now && (h.confirmBy() == 0 || h.confirmBy() > now))
+            .filter(h -> sightings.endOf(h) > now && (h.confirmBy() == 0 || h.confirmBy() > now))
             .toList(),
         state.queue().stream().filter(q -> q.staleAt() > now && q.giveUpAt() > now).toList(),
         state.lost());
@@ -263,6 +266,7 @@ final class MemcachedPool implements PoolState {
       batch.forEach(change -> change.result.completeExceptionally(failed));
       return null;
     }
+    sightings.see(written.state());
     // Before the callers learn their results, so an answered client finds the event counted.
     applied.get().events().forEach(event -> event.accept(listener));
     for (int i = 0; i < batch.size(); i++) {
@@ -304,6 +308,7 @@ final class MemcachedPool implements PoolState {
 
   /** The routine upkeep (our places, our deliveries, deadlines), then {@code operation}. */
   private <T> Proposal<T> propose(SharedPool state, Function<SharedPoolChange, T> operation) {
+    sightings.see(state);
     long now = time.currentTimeMillis();
     List<LocalWait> mine;
     synchronized (this) {
@@ -312,7 +317,7 @@ final class MemcachedPool implements PoolState {
     Set<Long> ids = new HashSet<>();
     mine.forEach(wait -> ids.add(wait.id));
     SharedPoolChange edit =
-        new SharedPoolChange(state, pool, now, server, ids, timing.confirmWithinMs());
+        new SharedPoolChange(state, pool, now, server, ids, timing.confirmWithinMs(), sightings::endOf);
     for (LocalWait wait : mine) {
       if (wait.lostWithEpoch(state) && !contains(state, wait.id) && !edit.queues(wait.host)
           && !edit.holds(wait.host) && wait.giveUpAt > now) {
@@ -379,7 +384,7 @@ final class MemcachedPool implements PoolState {
     }
     long next = Long.MAX_VALUE;
     for (Holder holder : state.holders()) {
-      next = Math.min(next, holder.expiresAt());
+      next = Math.min(next, sightings.endOf(holder));
       if (holder.confirmBy() != 0) {
         next = Math.min(next, holder.confirmBy());
       }

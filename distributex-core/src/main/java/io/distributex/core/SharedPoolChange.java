@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
 
 /**
  * One change to a {@link SharedPool}, computed from one version read from memcached and written
@@ -36,6 +37,7 @@ final class SharedPoolChange {
   private final List<Queued> queue;
   private final List<Long> lost;
   private final Set<Long> liveWaits;
+  private final ToLongFunction<Holder> endOf;
   private final List<Consumer<LockListener>> events = new ArrayList<>();
   private final List<Holder> directGrants = new ArrayList<>();
   private boolean changed;
@@ -44,9 +46,17 @@ final class SharedPoolChange {
    * @param server the id of the server making the change
    * @param liveWaits the ids of that server's waits that are still waiting: a grant to one of
    *     them is delivered at once; a grant to any other wait must be confirmed
+   * @param endOf when this server may end a hold (epoch ms): its stored deadline or later (see
+   *     {@link HoldSightings})
    */
   SharedPoolChange(
-      SharedPool from, Pool pool, long now, String server, Set<Long> liveWaits, long confirmWithinMs) {
+      SharedPool from,
+      Pool pool,
+      long now,
+      String server,
+      Set<Long> liveWaits,
+      long confirmWithinMs,
+      ToLongFunction<Holder> endOf) {
     this.pool = pool;
     this.now = now;
     this.server = server;
@@ -59,6 +69,7 @@ final class SharedPoolChange {
     this.queue = new ArrayList<>(from.queue());
     this.lost = new ArrayList<>(from.lost());
     this.liveWaits = liveWaits;
+    this.endOf = endOf;
   }
 
   boolean changed() {
@@ -120,7 +131,7 @@ final class SharedPoolChange {
       }
       if (holder >= 0) {
         Holder ended = holders.remove(holder);
-        if (ended.confirmBy() != 0 && ended.confirmBy() <= ended.expiresAt()) {
+        if (ended.confirmBy() != 0 && ended.confirmBy() <= endOf.applyAsLong(ended)) {
           lose(ended.waitId()); // never delivered: taken back
         } else {
           Grant expired = ended.grant(pool.name());
@@ -344,8 +355,9 @@ final class SharedPoolChange {
     return period.isZero() ? Long.MAX_VALUE : now + period.toMillis();
   }
 
-  private static long holderDeadline(Holder holder) {
-    return holder.confirmBy() == 0 ? holder.expiresAt() : Math.min(holder.expiresAt(), holder.confirmBy());
+  private long holderDeadline(Holder holder) {
+    long end = endOf.applyAsLong(holder);
+    return holder.confirmBy() == 0 ? end : Math.min(end, holder.confirmBy());
   }
 
   private int holderIndex(String host) {

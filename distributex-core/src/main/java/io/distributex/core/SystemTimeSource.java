@@ -28,6 +28,11 @@ final class SystemTimeSource implements TimeSource {
   }
 
   @Override
+  public long elapsedMillis() {
+    return System.nanoTime() / 1_000_000;
+  }
+
+  @Override
   public Cancellable schedule(Runnable task, long delayMillis) {
     var future = scheduler.schedule(task, Math.max(0, delayMillis), TimeUnit.MILLISECONDS);
     return () -> future.cancel(false);

@@ -10,6 +10,12 @@ public interface TimeSource {
   long currentTimeMillis();
 
   /**
+   * A monotonic clock in milliseconds, from an arbitrary origin: only differences mean anything,
+   * and it never jumps when the wall clock is set. Delays of {@link #schedule} run on it.
+   */
+  long elapsedMillis();
+
+  /**
    * Runs {@code task} once, {@code delayMillis} from now, on a thread of the time source.
    *
    * @return a handle whose {@link Cancellable#cancel()} stops the task if it has not started

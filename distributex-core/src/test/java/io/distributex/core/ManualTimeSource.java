@@ -5,11 +5,13 @@ import java.util.PriorityQueue;
 /**
  * A clock that moves only when a test says so. Tasks run in the calling thread of
  * {@link #advance}, in deadline order, ties in the order they were scheduled, with the clock set
- * to each task's deadline while it runs.
+ * to each task's deadline while it runs. {@link #jumpWallClock} moves the wall clock alone, as an
+ * operator or a faulty time sync would; the monotonic clock and the tasks do not notice.
  */
 public final class ManualTimeSource implements TimeSource {
   private final PriorityQueue<Task> tasks = new PriorityQueue<>();
   private long now;
+  private long wallOffset;
   private long sequence;
 
   public ManualTimeSource(long startMillis) {
@@ -18,7 +20,17 @@ public final class ManualTimeSource implements TimeSource {
 
   @Override
   public synchronized long currentTimeMillis() {
+    return now + wallOffset;
+  }
+
+  @Override
+  public synchronized long elapsedMillis() {
     return now;
+  }
+
+  /** Moves the wall clock by {@code millis} (back when negative) without running any task. */
+  public synchronized void jumpWallClock(long millis) {
+    wallOffset += millis;
   }
 
   @Override

@@ -59,6 +59,45 @@ class MemcachedFailureTest {
     }
   }
 
+  /**
+   * A server whose wall clock jumps an hour ahead must not end a hold before its own monotonic
+   * clock has seen the lease run (fault of the adversarial review: every hold in memcached
+   * carries a wall-clock deadline). Before the fix y ended a's hold at once and granted b: two
+   * holders.
+   */
+  @Test
+  void aServerWhoseClockJumpsAheadEndsNoHoldBeforeItsOwnClockSaysTheLeaseRan() {
+    ManualTimeSource xClock = new ManualTimeSource(START);
+    ManualTimeSource yClock = new ManualTimeSource(START);
+    LockBackend x = backend(xClock, memcached(), 1);
+    LockBackend y = backend(yClock, memcached(), 1);
+    x.tryAcquire("p", "a", Optional.of(Duration.ofSeconds(10))).orElseThrow();
+    assertEquals(List.of("a"), holders(y)); // y sees the hold granted
+
+    yClock.jumpWallClock(Duration.ofHours(1).toMillis());
+    assertEquals(Optional.empty(), y.tryAcquire("p", "b", NO_LEASE), "a's lease has not run");
+    assertEquals(List.of("a"), holders(y));
+
+    yClock.advance(9_999);
+    assertEquals(Optional.empty(), y.tryAcquire("p", "b", NO_LEASE));
+    yClock.advance(1);
+    assertEquals("b", y.tryAcquire("p", "b", NO_LEASE).orElseThrow().host());
+  }
+
+  /** The granting server's clock behind the others' is the same fault seen from the other side. */
+  @Test
+  void aHoldGrantedByAServerWhoseClockIsBehindLastsItsWholeLease() {
+    ManualTimeSource xClock = new ManualTimeSource(START - Duration.ofHours(1).toMillis());
+    ManualTimeSource yClock = new ManualTimeSource(START);
+    LockBackend x = backend(xClock, memcached(), 1);
+    LockBackend y = backend(yClock, memcached(), 1);
+    x.tryAcquire("p", "a", Optional.of(Duration.ofSeconds(10))).orElseThrow();
+
+    assertEquals(Optional.empty(), y.tryAcquire("p", "b", NO_LEASE), "a's lease has not run");
+    yClock.advance(10_000);
+    assertEquals("b", y.tryAcquire("p", "b", NO_LEASE).orElseThrow().host());
+  }
+
   @Test
   void aHolderAskingAgainTakesDeliveryOfItsGrant() {
     ManualTimeSource time = new ManualTimeSource(START);

@@ -17,7 +17,7 @@ class SharedPoolChangeTest {
   private static final long NOW = 1_764_417_600_000L;
 
   private static SharedPoolChange change(SharedPool from, long now, Set<Long> live) {
-    return new SharedPoolChange(from, POOL, now, "x", live, 1_000);
+    return new SharedPoolChange(from, POOL, now, "x", live, 1_000, SharedPool.Holder::expiresAt);
   }
 
   @Test
