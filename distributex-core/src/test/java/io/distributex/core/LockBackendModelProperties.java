@@ -135,6 +135,7 @@ public abstract class LockBackendModelProperties {
             Tuple.of(2, Combinators.combine(hosts, leases).as(TryAcquire::new)),
             Tuple.of(3, Combinators.combine(hosts, tokens).as(ReleaseSlot::new)),
             Tuple.of(2, Combinators.combine(hosts, tokens).as(Renew::new)),
+            Tuple.of(1, Combinators.combine(hosts, tokens).as(Withdraw::new)),
             Tuple.of(2, hosts.map(Cancel::new)),
             Tuple.of(4, advances.map(Advance::new))));
   }
@@ -190,6 +191,14 @@ public abstract class LockBackendModelProperties {
     @Override
     public String toString() {
       return "renew(" + host + ", token=" + token + ")";
+    }
+  }
+
+  /** {@code withdraw(host, token)}; no token means the host's own. */
+  public record Withdraw(String host, TokenUse token) implements Action {
+    @Override
+    public String toString() {
+      return "withdraw(" + host + ", token=" + token + ")";
     }
   }
 
@@ -274,6 +283,13 @@ public abstract class LockBackendModelProperties {
         Optional<LockModel.ExpectedGrant> expected = model.renew(call.host(), token);
         trace.add(action + " [" + token + "] -> " + actual);
         checkAnswer(expected, actual);
+      } else if (action instanceof Withdraw call) {
+        TokenUse use = call.token() == TokenUse.NONE ? TokenUse.OWN : call.token();
+        long token = token(call.host(), use).getAsLong();
+        boolean actual = backend.withdraw(pool.name(), call.host(), token);
+        boolean expected = model.withdraw(call.host(), token);
+        trace.add(action + " [" + token + "] -> " + actual);
+        check(expected == actual, () -> "withdraw answered " + actual + ", expected " + expected);
       } else if (action instanceof Cancel call) {
         LockModel.FutureModel target = latestFuture.get(call.host());
         if (target == null) {

@@ -83,6 +83,8 @@ final class LockModel {
   /** A current holder. */
   static final class Holder {
     final GrantRecord grant;
+    /** Whether the host has been answered with this grant again (see LockBackend#withdraw). */
+    boolean claimed;
     Duration period;
     long deadline;
     Task expiry;
@@ -311,6 +313,15 @@ final class LockModel {
     return Optional.of(restart(held.get(), held.get().period).expected());
   }
 
+  boolean withdraw(String host, long token) {
+    Optional<Holder> held = holder(host);
+    if (held.isEmpty() || held.get().claimed || token != knownToken(held.get().grant)) {
+      return false;
+    }
+    end(held.get());
+    return true;
+  }
+
   /**
    * Cancels {@code future} as {@code CompletableFuture.cancel} would: a pending future is
    * cancelled and its host leaves the queue. Returns whether the cancellation took effect.
@@ -356,6 +367,7 @@ final class LockModel {
   }
 
   private Holder restart(Holder holder, Duration period) {
+    holder.claimed = true;
     cancel(holder.expiry);
     start(holder, period);
     return holder;
