@@ -1,9 +1,9 @@
 package io.distributex.bench;
 
-import io.distributex.core.config.ConfigException;
-import io.distributex.core.config.ConfigLoader;
-import io.distributex.core.config.DistributexConfig;
 import io.distributex.server.DistributexServer;
+import io.distributex.server.config.ConfigException;
+import io.distributex.server.config.ConfigLoader;
+import io.distributex.server.config.DistributexConfig;
 import java.net.InetSocketAddress;
 
 /**

@@ -3,9 +3,9 @@ package io.distributex.client;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.distributex.core.config.ConfigLoader;
 import io.distributex.server.DistributexServer;
 import io.distributex.server.TestKeystore;
+import io.distributex.server.config.ConfigLoader;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,5 +1,10 @@
 package io.distributex.core;
 
+import io.distributex.core.spi.BackendBuilder;
+import io.distributex.core.spi.BackendSettings;
+import io.distributex.core.spi.PooledBackend;
+import io.distributex.core.spi.TokenSequence;
+import io.distributex.core.spi.WaiterLimit;
 import java.util.List;
 
 /**
@@ -29,16 +34,19 @@ public final class InMemoryBackend extends PooledBackend {
     private Builder() {}
 
     @Override
-    Builder self() {
+    protected Builder self() {
       return this;
     }
 
     public InMemoryBackend build() {
-      TokenSequence tokens = new TokenSequence(time);
-      WaiterLimit waiterLimit = new WaiterLimit(maxWaiters);
+      BackendSettings settings = settings();
+      TokenSequence tokens = new TokenSequence(settings.time());
+      WaiterLimit waiterLimit = new WaiterLimit(settings.maxWaiters());
       return new InMemoryBackend(
-          pools.stream()
-              .map(pool -> new InMemoryPool(pool, time, tokens, waiterLimit, listener))
+          settings.pools().stream()
+              .map(
+                  pool ->
+                      new InMemoryPool(pool, settings.time(), tokens, waiterLimit, settings.listener()))
               .toList());
     }
   }

@@ -1,5 +1,9 @@
 package io.distributex.core;
 
+import io.distributex.core.spi.PendingAcquire;
+import io.distributex.core.spi.PoolState;
+import io.distributex.core.spi.TokenSequence;
+import io.distributex.core.spi.WaiterLimit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

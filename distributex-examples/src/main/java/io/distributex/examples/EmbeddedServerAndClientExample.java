@@ -2,9 +2,9 @@ package io.distributex.examples;
 
 import io.distributex.client.DistributedLock;
 import io.distributex.client.DistributexClient;
-import io.distributex.core.config.ConfigException;
-import io.distributex.core.config.ConfigLoader;
 import io.distributex.server.DistributexServer;
+import io.distributex.server.config.ConfigException;
+import io.distributex.server.config.ConfigLoader;
 import java.time.Duration;
 
 /**

@@ -3,7 +3,7 @@ package io.distributex.server;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.sun.net.httpserver.HttpExchange;
-import io.distributex.core.config.AuthConfig;
+import io.distributex.server.config.AuthConfig;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.Locale;

@@ -1,8 +1,8 @@
 package io.distributex.server;
 
-import io.distributex.core.config.ConfigException;
-import io.distributex.core.config.ConfigLoader;
-import io.distributex.core.config.DistributexConfig;
+import io.distributex.server.config.ConfigException;
+import io.distributex.server.config.ConfigLoader;
+import io.distributex.server.config.DistributexConfig;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -2,9 +2,9 @@ package io.distributex.server;
 
 import io.distributex.core.LockBackend;
 import io.distributex.core.Pool;
-import io.distributex.core.config.AuthConfig;
-import io.distributex.core.config.BackendKind;
-import io.distributex.core.config.DistributexConfig;
+import io.distributex.server.config.AuthConfig;
+import io.distributex.server.config.BackendKind;
+import io.distributex.server.config.DistributexConfig;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;

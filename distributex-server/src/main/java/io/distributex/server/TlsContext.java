@@ -1,6 +1,6 @@
 package io.distributex.server;
 
-import io.distributex.core.config.TlsConfig;
+import io.distributex.server.config.TlsConfig;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;

@@ -12,8 +12,8 @@ import static io.distributex.server.ServerTestSupport.waiters;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.distributex.core.testing.Concurrently;
 import io.distributex.server.ServerTestSupport.RawCall;
+import io.distributex.testing.Concurrently;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -6,9 +6,9 @@ import static io.distributex.server.ServerTestSupport.get;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.distributex.core.memcached.MemcachedProcess;
-import io.distributex.core.testing.Concurrently;
 import io.distributex.server.ServerTestSupport.Reply;
+import io.distributex.testing.Concurrently;
+import io.distributex.testing.MemcachedProcess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -11,8 +11,8 @@ import static io.distributex.server.ServerTestSupport.waiters;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.distributex.core.memcached.MemcachedProcess;
 import io.distributex.server.ServerTestSupport.Reply;
+import io.distributex.testing.MemcachedProcess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

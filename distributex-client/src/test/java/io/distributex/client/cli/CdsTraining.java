@@ -1,7 +1,7 @@
 package io.distributex.client.cli;
 
-import io.distributex.core.config.ConfigLoader;
 import io.distributex.server.DistributexServer;
+import io.distributex.server.config.ConfigLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;

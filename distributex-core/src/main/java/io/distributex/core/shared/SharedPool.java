@@ -1,0 +1,205 @@
+package io.distributex.core.shared;
+
+import io.distributex.core.Grant;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One pool's state as {@link MemcachedBackend} stores it under one memcached key: the holders,
+ * the FIFO queue of every server, the last token, the epoch (a random number chosen when the
+ * value was created, so a server can tell that memcached lost the value and started afresh) and
+ * the version (counting the writes of this epoch, so a server can tell an older read from a
+ * newer one). Deadlines that fall on the same millisecond are handled in the order they were set,
+ * numbered by {@code lastDeadline}, as a single server's scheduler would. {@code lost} names the
+ * last waits whose place was dropped because their server stopped renewing it or never took
+ * delivery of its grant, so that server, when it comes back, answers them with an error rather
+ * than a plain no.
+ * Changed only through {@link SharedPoolChange}, written only with compare-and-set.
+ */
+record SharedPool(
+    long epoch,
+    long version,
+    long lastToken,
+    long lastDeadline,
+    List<Holder> holders,
+    List<Queued> queue,
+    List<Long> lost) {
+  private static final byte FORMAT = 4;
+
+  /** How many ids of waits whose place was dropped (see {@link #lost}) the value remembers. */
+  static final int LOST_REMEMBERED = 256;
+
+  SharedPool {
+    holders = List.copyOf(holders);
+    queue = List.copyOf(queue);
+    lost = List.copyOf(lost);
+  }
+
+  static SharedPool empty(long epoch) {
+    return new SharedPool(epoch, 0, 0, 0, List.of(), List.of(), List.of());
+  }
+
+  /**
+   * A held slot.
+   *
+   * @param periodMs the hold period renewals restart; 0 means never expires
+   * @param expiresAt epoch ms; {@link Long#MAX_VALUE} when never
+   * @param waitId the queued acquire it was granted to; 0 when granted directly
+   * @param confirmBy epoch ms by which the waiter's server must confirm delivery; 0 once done
+   * @param order when {@code expiresAt} was set, among the pool's deadlines
+   * @param claimed whether the holder has asked for the hold again (a repeated get or wait, a
+   *     renewal) and been answered with it: then it is never {@linkplain
+   *     LockBackend#withdraw withdrawn} as undelivered
+   */
+  record Holder(
+      String host,
+      long token,
+      long acquired,
+      long periodMs,
+      long expiresAt,
+      long waitId,
+      long confirmBy,
+      long order,
+      boolean claimed) {
+    /** Delivered to its waiter's server. */
+    Holder confirmed() {
+      return new Holder(host, token, acquired, periodMs, expiresAt, waitId, 0, order, claimed);
+    }
+
+    /** Restarted at the holder's own request: delivered, and claimed. */
+    Holder renewed(long newPeriodMs, long newExpiresAt, long newOrder) {
+      return new Holder(host, token, acquired, newPeriodMs, newExpiresAt, waitId, 0, newOrder, true);
+    }
+
+    Grant grant(String pool) {
+      return new Grant(
+          pool,
+          host,
+          token,
+          Instant.ofEpochMilli(acquired),
+          expiresAt == Long.MAX_VALUE ? Optional.empty() : Optional.of(Instant.ofEpochMilli(expiresAt)));
+    }
+  }
+
+  /**
+   * A place in the queue.
+   *
+   * @param server the id of the server whose request waits
+   * @param waitId that request's id, unique across servers
+   * @param leaseMs the lease asked for; 0 for the pool's expire
+   * @param staleAt epoch ms after which the place is dropped unless its server renews it
+   * @param giveUpAt epoch ms when the wait times out; {@link Long#MAX_VALUE} when never
+   * @param order when {@code giveUpAt} was set, among the pool's deadlines
+   */
+  record Queued(
+      String host,
+      String server,
+      long waitId,
+      long since,
+      long leaseMs,
+      long staleAt,
+      long giveUpAt,
+      long order) {}
+
+  byte[] encode() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 48 * (holders.size() + queue.size()));
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeByte(FORMAT);
+      out.writeLong(epoch);
+      out.writeLong(version);
+      out.writeLong(lastToken);
+      out.writeLong(lastDeadline);
+      out.writeInt(holders.size());
+      for (Holder holder : holders) {
+        out.writeUTF(holder.host());
+        out.writeLong(holder.token());
+        out.writeLong(holder.acquired());
+        out.writeLong(holder.periodMs());
+        out.writeLong(holder.expiresAt());
+        out.writeLong(holder.waitId());
+        out.writeLong(holder.confirmBy());
+        out.writeLong(holder.order());
+        out.writeBoolean(holder.claimed());
+      }
+      out.writeInt(lost.size());
+      for (long waitId : lost) {
+        out.writeLong(waitId);
+      }
+      out.writeInt(queue.size());
+      for (Queued queued : queue) {
+        out.writeUTF(queued.host());
+        out.writeUTF(queued.server());
+        out.writeLong(queued.waitId());
+        out.writeLong(queued.since());
+        out.writeLong(queued.leaseMs());
+        out.writeLong(queued.staleAt());
+        out.writeLong(queued.giveUpAt());
+        out.writeLong(queued.order());
+      }
+    } catch (IOException impossible) {
+      throw new UncheckedIOException(impossible);
+    }
+    return bytes.toByteArray();
+  }
+
+  /** Reads what {@link #encode} wrote; anything else is an {@link IllegalArgumentException}. */
+  static SharedPool decode(byte[] value) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
+      if (in.readByte() != FORMAT) {
+        throw new IllegalArgumentException("unknown pool state format");
+      }
+      long epoch = in.readLong();
+      long version = in.readLong();
+      long lastToken = in.readLong();
+      long lastDeadline = in.readLong();
+      int holderCount = in.readInt();
+      List<Holder> holders = new ArrayList<>(Math.min(holderCount, 1024));
+      for (int i = 0; i < holderCount; i++) {
+        holders.add(
+            new Holder(
+                in.readUTF(),
+                in.readLong(),
+                in.readLong(),
+                in.readLong(),
+                in.readLong(),
+                in.readLong(),
+                in.readLong(),
+                in.readLong(),
+                in.readBoolean()));
+      }
+      int lostCount = in.readInt();
+      if (lostCount < 0 || lostCount > LOST_REMEMBERED) {
+        throw new IllegalArgumentException("corrupt pool state: " + lostCount + " lost waits");
+      }
+      List<Long> lost = new ArrayList<>(lostCount);
+      for (int i = 0; i < lostCount; i++) {
+        lost.add(in.readLong());
+      }
+      int queueLength = in.readInt();
+      List<Queued> queue = new ArrayList<>(Math.min(queueLength, 1 << 16));
+      for (int i = 0; i < queueLength; i++) {
+        queue.add(
+            new Queued(
+                in.readUTF(),
+                in.readUTF(),
+                in.readLong(),
+                in.readLong(),
+                in.readLong(),
+                in.readLong(),
+                in.readLong(),
+                in.readLong()));
+      }
+      return new SharedPool(epoch, version, lastToken, lastDeadline, holders, queue, lost);
+    } catch (IOException truncated) {
+      throw new IllegalArgumentException("corrupt pool state: " + truncated, truncated);
+    }
+  }
+}

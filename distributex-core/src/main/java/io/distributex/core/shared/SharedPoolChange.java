@@ -1,0 +1,376 @@
+package io.distributex.core.shared;
+
+import io.distributex.core.Grant;
+import io.distributex.core.LockListener;
+import io.distributex.core.Pool;
+import io.distributex.core.Release;
+import io.distributex.core.shared.SharedPool.Holder;
+import io.distributex.core.shared.SharedPool.Queued;
+import io.distributex.core.spi.TokenSequence;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
+
+/**
+ * One change to a {@link SharedPool}, computed from one version read from memcached and written
+ * back only if nobody changed it since (compare-and-set); on a conflict it is computed again from
+ * the newer version. Pure: no I/O, no clock of its own, so the same rules hold on every server.
+ *
+ * <p>Every change starts with {@link #maintain}: the deadlines that have passed take effect in
+ * the order they fell (holds end and hand their slot on, waits time out, grants never delivered
+ * to their waiter's server are taken back, places no longer renewed by their server are dropped),
+ * so whichever server touches the pool first after a deadline hands the slot on.
+ *
+ * <p>What the change did (grants, releases, expiries, timeouts) is collected as {@link #events()}
+ * for the {@link LockListener}, which is told only once the change is written.
+ */
+final class SharedPoolChange {
+  private final Pool pool;
+  private final long now;
+  private final String server;
+  private final long confirmWithinMs;
+  private final long epoch;
+  private final long version;
+  private long lastToken;
+  private long lastDeadline;
+  private final List<Holder> holders;
+  private final List<Queued> queue;
+  private final List<Long> lost;
+  private final Set<Long> liveWaits;
+  private final ToLongFunction<Holder> endOf;
+  private final List<Consumer<LockListener>> events = new ArrayList<>();
+  private final List<Holder> directGrants = new ArrayList<>();
+  private boolean changed;
+
+  /**
+   * @param server the id of the server making the change
+   * @param liveWaits the ids of that server's waits that are still waiting: a grant to one of
+   *     them is delivered at once; a grant to any other wait must be confirmed
+   * @param endOf when this server may end a hold (epoch ms): its stored deadline or later (see
+   *     {@link HoldSightings})
+   */
+  SharedPoolChange(
+      SharedPool from,
+      Pool pool,
+      long now,
+      String server,
+      Set<Long> liveWaits,
+      long confirmWithinMs,
+      ToLongFunction<Holder> endOf) {
+    this.pool = pool;
+    this.now = now;
+    this.server = server;
+    this.confirmWithinMs = confirmWithinMs;
+    this.epoch = from.epoch();
+    this.version = from.version();
+    this.lastToken = from.lastToken();
+    this.lastDeadline = from.lastDeadline();
+    this.holders = new ArrayList<>(from.holders());
+    this.queue = new ArrayList<>(from.queue());
+    this.lost = new ArrayList<>(from.lost());
+    this.liveWaits = liveWaits;
+    this.endOf = endOf;
+  }
+
+  boolean changed() {
+    return changed;
+  }
+
+  int queueLength() {
+    return queue.size();
+  }
+
+  /** What this change did, to tell the listener once it is written. */
+  List<Consumer<LockListener>> events() {
+    return events;
+  }
+
+  /**
+   * The grants this change made straight to the caller ({@code /get/}, or a wait granted at once),
+   * which only the caller's answer tells of: if the write's outcome is unknown, they may be
+   * stored although their caller is told it failed.
+   */
+  List<Holder> directGrants() {
+    return directGrants;
+  }
+
+  /** The changed state, one version on; the same version when nothing changed. */
+  SharedPool result() {
+    return new SharedPool(
+        epoch, changed ? version + 1 : version, lastToken, lastDeadline, holders, queue, lost);
+  }
+
+  /** Applies every deadline up to now, earliest first, ties in the order they were set. */
+  void maintain() {
+    while (true) {
+      long due = Long.MAX_VALUE;
+      long order = Long.MAX_VALUE;
+      int holder = -1;
+      int queued = -1;
+      boolean timedOut = false;
+      for (int i = 0; i < holders.size(); i++) {
+        Holder each = holders.get(i);
+        long deadline = holderDeadline(each);
+        if (deadline <= now && (deadline < due || (deadline == due && each.order() < order))) {
+          due = deadline;
+          order = each.order();
+          holder = i;
+          queued = -1;
+        }
+      }
+      for (int i = 0; i < queue.size(); i++) {
+        Queued each = queue.get(i);
+        long deadline = Math.min(each.giveUpAt(), each.staleAt());
+        if (deadline <= now && (deadline < due || (deadline == due && each.order() < order))) {
+          due = deadline;
+          order = each.order();
+          queued = i;
+          holder = -1;
+          timedOut = each.giveUpAt() <= each.staleAt();
+        }
+      }
+      if (holder >= 0) {
+        Holder ended = holders.remove(holder);
+        if (ended.confirmBy() != 0 && ended.confirmBy() <= endOf.applyAsLong(ended)) {
+          lose(ended.waitId()); // never delivered: taken back
+        } else {
+          Grant expired = ended.grant(pool.name());
+          events.add(listener -> listener.expired(expired));
+        }
+        changed = true;
+        handOff();
+      } else if (queued >= 0) {
+        Queued left = queue.remove(queued);
+        if (timedOut) {
+          events.add(listener -> listener.waitTimedOut(pool.name(), left.host()));
+        } else {
+          lose(left.waitId()); // its server stopped renewing it
+        }
+        changed = true;
+      } else {
+        handOff(); // a pool that memcached lost and this server queued into again
+        return;
+      }
+    }
+  }
+
+  /** Whether {@code host} holds a slot. */
+  boolean holds(String host) {
+    return holderIndex(host) >= 0;
+  }
+
+  /** Whether {@code host} has a place in the queue. */
+  boolean queues(String host) {
+    return queue.stream().anyMatch(queued -> queued.host().equals(host));
+  }
+
+  /** Marks the grants to this server's waits {@code waitIds} as delivered. */
+  void confirm(Set<Long> waitIds) {
+    for (int i = 0; i < holders.size(); i++) {
+      Holder holder = holders.get(i);
+      if (holder.confirmBy() != 0 && waitIds.contains(holder.waitId())) {
+        holders.set(i, holder.confirmed());
+        changed = true;
+      }
+    }
+  }
+
+  /**
+   * Keeps this server's places {@code waitIds} from going stale: those that would go stale
+   * before {@code refreshBefore} now last until {@code staleAt}.
+   */
+  void refresh(Set<Long> waitIds, long staleAt, long refreshBefore) {
+    for (int i = 0; i < queue.size(); i++) {
+      Queued queued = queue.get(i);
+      if (waitIds.contains(queued.waitId()) && queued.staleAt() < refreshBefore) {
+        queue.set(
+            i,
+            new Queued(
+                queued.host(),
+                queued.server(),
+                queued.waitId(),
+                queued.since(),
+                queued.leaseMs(),
+                staleAt,
+                queued.giveUpAt(),
+                queued.order()));
+        changed = true;
+      }
+    }
+  }
+
+  /** The host's slot now if it holds or one is free and nobody waits: {@code /get/}. */
+  Optional<Holder> tryAcquire(String host, Optional<Duration> lease) {
+    int held = holderIndex(host);
+    if (held >= 0) {
+      return Optional.of(renew(held, pool.holdPeriod(lease)));
+    }
+    if (holders.size() < pool.maxlocks() && queue.isEmpty()) {
+      Holder granted = grant(host, pool.holdPeriod(lease), 0, 0);
+      directGrants.add(granted);
+      Grant grant = granted.grant(pool.name());
+      events.add(listener -> listener.granted(grant, Optional.empty()));
+      return Optional.of(granted);
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Puts the host in line, or gives its existing place (and time in line) to this wait.
+   *
+   * @param giveUpAt when the wait times out; {@link Long#MAX_VALUE} for never
+   */
+  void enqueue(String host, long waitId, Optional<Duration> lease, long staleAt, long giveUpAt) {
+    long leaseMs = lease.map(Duration::toMillis).orElse(0L);
+    long order = giveUpAt == Long.MAX_VALUE ? 0 : ++lastDeadline;
+    changed = true;
+    for (int i = 0; i < queue.size(); i++) {
+      Queued queued = queue.get(i);
+      if (queued.host().equals(host)) {
+        queue.set(i, new Queued(host, server, waitId, queued.since(), leaseMs, staleAt, giveUpAt, order));
+        return;
+      }
+    }
+    queue.add(new Queued(host, server, waitId, now, leaseMs, staleAt, giveUpAt, order));
+  }
+
+  /** Takes the wait {@code waitId} out of line; false when it is not in line. */
+  boolean leave(long waitId) {
+    boolean left = queue.removeIf(queued -> queued.waitId() == waitId);
+    changed |= left;
+    return left;
+  }
+
+  Release release(String host, OptionalLong token) {
+    int held = holderIndex(host);
+    if (held >= 0) {
+      if (token.isPresent() && token.getAsLong() != holders.get(held).token()) {
+        return Release.TOKEN_MISMATCH;
+      }
+      end(held);
+      return Release.RELEASED;
+    }
+    boolean left = queue.removeIf(queued -> queued.host().equals(host));
+    changed |= left;
+    return left ? Release.LEFT_QUEUE : Release.NOT_HELD;
+  }
+
+  /**
+   * Ends the host's grant {@code token} unless the host has claimed it (see {@link
+   * LockBackend#withdraw}); false when nothing was ended.
+   */
+  boolean withdraw(String host, long token) {
+    int held = holderIndex(host);
+    if (held < 0 || holders.get(held).token() != token || holders.get(held).claimed()) {
+      return false;
+    }
+    end(held);
+    return true;
+  }
+
+  /**
+   * Takes the waits {@code waitIds} out of line and ends the grants made to them that their
+   * hosts have not claimed: their server stops and answers none of them.
+   *
+   * @return how many places and grants it ended
+   */
+  int abandon(Set<Long> waitIds) {
+    int ended = 0;
+    for (long waitId : waitIds) {
+      if (leave(waitId)) {
+        ended++;
+      }
+    }
+    for (int i = holders.size() - 1; i >= 0; i--) {
+      Holder holder = holders.get(i);
+      if (waitIds.contains(holder.waitId()) && !holder.claimed()) {
+        end(i);
+        ended++;
+      }
+    }
+    return ended;
+  }
+
+  /** Gives back the holder at {@code index} and hands its slot on. */
+  private void end(int index) {
+    Grant released = holders.remove(index).grant(pool.name());
+    events.add(listener -> listener.released(released));
+    changed = true;
+    handOff();
+  }
+
+  /** Restarts the host's hold period; empty when it holds nothing under {@code token}. */
+  Optional<Holder> renew(String host, OptionalLong token) {
+    int held = holderIndex(host);
+    if (held < 0 || (token.isPresent() && token.getAsLong() != holders.get(held).token())) {
+      return Optional.empty();
+    }
+    return Optional.of(renew(held, Duration.ofMillis(holders.get(held).periodMs())));
+  }
+
+  private void lose(long waitId) {
+    lost.add(waitId);
+    if (lost.size() > SharedPool.LOST_REMEMBERED) {
+      lost.remove(0);
+    }
+  }
+
+  private void handOff() {
+    while (holders.size() < pool.maxlocks() && !queue.isEmpty()) {
+      Queued next = queue.remove(0);
+      boolean delivered = next.server().equals(server) && liveWaits.contains(next.waitId());
+      long confirmBy = delivered ? 0 : now + confirmWithinMs;
+      Optional<Duration> lease =
+          next.leaseMs() == 0 ? Optional.empty() : Optional.of(Duration.ofMillis(next.leaseMs()));
+      Grant grant =
+          grant(next.host(), pool.holdPeriod(lease), next.waitId(), confirmBy).grant(pool.name());
+      Optional<Duration> waited = Optional.of(Duration.ofMillis(now - next.since()));
+      events.add(listener -> listener.granted(grant, waited));
+    }
+  }
+
+  private Holder grant(String host, Duration period, long waitId, long confirmBy) {
+    lastToken = Math.max(lastToken + 1, now * TokenSequence.PER_MILLI);
+    Holder holder =
+        new Holder(
+            host, lastToken, now, period.toMillis(), deadline(period), waitId, confirmBy, order(period), false);
+    holders.add(holder);
+    changed = true;
+    return holder;
+  }
+
+  /** Restarts a hold; the holder asked for it itself, so the grant is delivered, too. */
+  private Holder renew(int index, Duration period) {
+    Holder renewed = holders.get(index).renewed(period.toMillis(), deadline(period), order(period));
+    holders.set(index, renewed);
+    changed = true;
+    return renewed;
+  }
+
+  private long order(Duration period) {
+    return period.isZero() ? 0 : ++lastDeadline;
+  }
+
+  private long deadline(Duration period) {
+    return period.isZero() ? Long.MAX_VALUE : now + period.toMillis();
+  }
+
+  private long holderDeadline(Holder holder) {
+    long end = endOf.applyAsLong(holder);
+    return holder.confirmBy() == 0 ? end : Math.min(end, holder.confirmBy());
+  }
+
+  private int holderIndex(String host) {
+    for (int i = 0; i < holders.size(); i++) {
+      if (holders.get(i).host().equals(host)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+}

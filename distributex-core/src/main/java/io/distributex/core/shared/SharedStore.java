@@ -1,0 +1,36 @@
+package io.distributex.core.shared;
+
+import java.util.Optional;
+
+/**
+ * Where the shared-state engine keeps one value per pool: a store that can read a value with its
+ * version and write a value only if the version read is still the stored one (compare-and-set).
+ * That is all the engine needs to let any number of servers share pools without ever granting a
+ * slot twice; everything else (FIFO queue, handoff, expiry, delivery) is the engine's.
+ *
+ * <p>Every method throws {@link io.distributex.core.BackendUnavailableException} when the store
+ * cannot be reached or misbehaves; none blocks for longer than the store's own operation timeout.
+ */
+public interface SharedStore extends AutoCloseable {
+
+  /** The value stored for {@code pool} now, with what {@link #write} needs to replace it. */
+  StoredValue read(String pool);
+
+  /**
+   * Stores {@code value} for {@code pool} if {@code read} (from {@link #read} or an earlier
+   * {@link #write}) is still what is stored, or, when it was absent, if nothing is stored yet.
+   *
+   * @return what is stored now, to write from next; empty when another writer came first or
+   *     {@code read} can no longer be checked (the engine then reads again)
+   */
+  Optional<StoredValue> write(String pool, StoredValue read, byte[] value);
+
+  /** Throws unless every part of the store answers now. */
+  void ping();
+
+  /** The largest value the store keeps; a queue that would not fit is refused. */
+  int maxValueBytes();
+
+  @Override
+  void close();
+}

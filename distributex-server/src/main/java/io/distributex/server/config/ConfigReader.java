@@ -1,0 +1,227 @@
+package io.distributex.server.config;
+
+import io.distributex.core.Names;
+import io.distributex.core.Pool;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Turns a composed configuration file into a {@link DistributexConfig}, section by section. */
+final class ConfigReader {
+  private static final List<String> TOP_KEYS =
+      List.of(
+          "port",
+          "bind",
+          "maxwaiters",
+          "backend",
+          "memcachehost",
+          "memcacheport",
+          "memcache",
+          "auth",
+          "pools",
+          "tls");
+  private static final List<String> POOL_KEYS =
+      List.of("name", "expire", "maxlocks", "servers", "strict");
+  private static final List<String> MEMCACHE_KEYS = List.of("servers");
+  private static final List<String> AUTH_KEYS = List.of("secret", "clients", "admin");
+  private static final List<String> TLS_KEYS = List.of("keystore", "password");
+
+  private ConfigReader() {}
+
+  /**
+   * Reads the root of a configuration file.
+   *
+   * @param baseDir the directory a relative keystore path is resolved against
+   */
+  static DistributexConfig read(YamlValue root, Path baseDir) throws ConfigException {
+    Map<String, YamlValue> settings = root.settings(TOP_KEYS);
+    YamlValue port = settings.get("port");
+    YamlValue bind = settings.get("bind");
+    YamlValue maxWaiters = settings.get("maxwaiters");
+    YamlValue backend = settings.get("backend");
+    YamlValue auth = settings.get("auth");
+    YamlValue tls = settings.get("tls");
+    return new DistributexConfig(
+        port == null ? DistributexConfig.DEFAULT_PORT : port.integer(0, 65535),
+        bind == null ? DistributexConfig.DEFAULT_BIND : name(bind, "bind address"),
+        maxWaiters == null
+            ? DistributexConfig.DEFAULT_MAX_WAITERS
+            : maxWaiters.integer(1, Integer.MAX_VALUE),
+        backend == null ? BackendKind.INMEMORY : backend(backend),
+        memcacheServers(settings),
+        auth == null ? Optional.empty() : Optional.of(auth(auth)),
+        tls == null ? Optional.empty() : Optional.of(tls(tls, baseDir)),
+        pools(root, settings.get("pools")));
+  }
+
+  private static BackendKind backend(YamlValue value) throws ConfigException {
+    String text = value.text();
+    return switch (text) {
+      case "inmemory" -> BackendKind.INMEMORY;
+      case "memcache", "memcached" -> BackendKind.MEMCACHE;
+      default ->
+          throw value.error("unknown backend '" + text + "' (expected inmemory or memcache)");
+    };
+  }
+
+  private static List<MemcacheAddress> memcacheServers(Map<String, YamlValue> settings)
+      throws ConfigException {
+    YamlValue host = settings.get("memcachehost");
+    YamlValue port = settings.get("memcacheport");
+    YamlValue section = settings.get("memcache");
+    if (section == null) {
+      int portNumber = port == null ? MemcacheAddress.DEFAULT_PORT : port.integer(1, 65535);
+      if (host == null) {
+        return List.of(new MemcacheAddress(DistributexConfig.DEFAULT_MEMCACHE.host(), portNumber));
+      }
+      try {
+        return List.of(new MemcacheAddress(host.text(), portNumber));
+      } catch (IllegalArgumentException e) {
+        throw host.error(e.getMessage());
+      }
+    }
+    // PROTOCOL.md's own example gives both spellings: the list, the newer and fuller, wins.
+    if (port != null) {
+      port.integer(1, 65535);
+    }
+    YamlValue servers =
+        required(
+            section,
+            section.settings(MEMCACHE_KEYS),
+            "servers",
+            "list the memcached servers as host:port");
+    Set<MemcacheAddress> addresses = new LinkedHashSet<>();
+    for (YamlValue item : servers.textItems()) {
+      MemcacheAddress address;
+      try {
+        address = MemcacheAddress.parse(item.text());
+      } catch (IllegalArgumentException e) {
+        throw item.error(e.getMessage());
+      }
+      if (!addresses.add(address)) {
+        throw item.error("duplicate server '" + address + "'");
+      }
+    }
+    if (addresses.isEmpty()) {
+      throw servers.error("at least one server is required");
+    }
+    return List.copyOf(addresses);
+  }
+
+  private static AuthConfig auth(YamlValue value) throws ConfigException {
+    Map<String, YamlValue> settings = value.settings(AUTH_KEYS);
+    Optional<String> secret = optionalSecret(settings.get("secret"));
+    Optional<String> admin = optionalSecret(settings.get("admin"));
+    Map<String, String> clients = new LinkedHashMap<>();
+    YamlValue clientSection = settings.get("clients");
+    if (clientSection != null) {
+      for (Map.Entry<String, YamlValue> client : clientSection.entries().entrySet()) {
+        YamlValue clientSecret = client.getValue();
+        clientSecret.check(Names.problem("client name", client.getKey()));
+        clients.put(client.getKey(), secret(clientSecret));
+      }
+    }
+    if (secret.isEmpty() && clients.isEmpty() && admin.isEmpty()) {
+      throw value.error("give a secret, clients or an admin secret (or leave auth out)");
+    }
+    return new AuthConfig(secret, clients, admin);
+  }
+
+  private static Optional<String> optionalSecret(YamlValue value) throws ConfigException {
+    return value == null ? Optional.empty() : Optional.of(secret(value));
+  }
+
+  private static String secret(YamlValue value) throws ConfigException {
+    String text = value.text();
+    value.check(AuthConfig.problem("secret", text));
+    return text;
+  }
+
+  private static TlsConfig tls(YamlValue value, Path baseDir) throws ConfigException {
+    Map<String, YamlValue> settings = value.settings(TLS_KEYS);
+    YamlValue keystore = required(value, settings, "keystore", "tls needs the keystore file");
+    YamlValue password = required(value, settings, "password", "tls needs the keystore's password");
+    String path = keystore.text();
+    if (path.isEmpty()) {
+      throw keystore.error("must not be empty");
+    }
+    try {
+      return new TlsConfig(baseDir.resolve(path), password.text());
+    } catch (InvalidPathException e) {
+      throw keystore.error("not a valid path: " + e.getReason());
+    }
+  }
+
+  private static List<Pool> pools(YamlValue root, YamlValue value) throws ConfigException {
+    List<YamlValue> items = value == null ? List.of() : value.list();
+    if (items.isEmpty()) {
+      throw value == null
+          ? root.missing("pools", "at least one pool is required")
+          : value.error("at least one pool is required");
+    }
+    List<Pool> pools = new ArrayList<>();
+    Map<String, Integer> firstLines = new HashMap<>();
+    for (YamlValue item : items) {
+      Map<String, YamlValue> settings = item.settings(POOL_KEYS);
+      YamlValue nameValue = required(item, settings, "name", "every pool needs a name");
+      String name = name(nameValue, "pool name");
+      Integer first = firstLines.putIfAbsent(name, nameValue.line());
+      if (first != null) {
+        throw nameValue.error("duplicate pool '" + name + "' (first at line " + first + ")");
+      }
+      YamlValue expire = settings.get("expire");
+      YamlValue maxlocks = settings.get("maxlocks");
+      YamlValue strict = settings.get("strict");
+      pools.add(
+          new Pool(
+              name,
+              expire == null
+                  ? Pool.DEFAULT_EXPIRE
+                  : Duration.ofSeconds(expire.integer(0, Integer.MAX_VALUE)),
+              maxlocks == null ? 1 : maxlocks.integer(1, Integer.MAX_VALUE),
+              hosts(settings.get("servers")),
+              strict != null && strict.bool()));
+    }
+    return pools;
+  }
+
+  /** A pool's allowed hosts; none (every host) when {@code servers} is left out. */
+  private static Set<String> hosts(YamlValue value) throws ConfigException {
+    Set<String> hosts = new LinkedHashSet<>();
+    if (value == null) {
+      return hosts;
+    }
+    for (YamlValue item : value.textItems()) {
+      hosts.add(name(item, "host"));
+    }
+    if (hosts.isEmpty()) {
+      throw value.error("must name at least one host (leave servers out to allow every host)");
+    }
+    return hosts;
+  }
+
+  /** Reads a value that follows the {@link Names} rule. */
+  private static String name(YamlValue value, String what) throws ConfigException {
+    String text = value.text();
+    value.check(Names.problem(what, text));
+    return text;
+  }
+
+  private static YamlValue required(
+      YamlValue mapping, Map<String, YamlValue> settings, String key, String why)
+      throws ConfigException {
+    YamlValue value = settings.get(key);
+    if (value == null) {
+      throw mapping.missing(key, "missing: " + why);
+    }
+    return value;
+  }
+}

@@ -1,0 +1,492 @@
+package io.distributex.testing;
+
+import io.distributex.core.Pool;
+import io.distributex.core.Release;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
+
+/**
+ * The reference model of one pool of a {@link LockBackend}, for model-based tests: plain lists,
+ * one thread, no cleverness, so that it is obviously right. It follows PROTOCOL.md 1.1 and the
+ * Javadoc of {@link LockBackend}:
+ *
+ * <ul>
+ *   <li>{@link #tryAcquire}: a holder renews (new period from its lease, same token); otherwise a
+ *       slot is taken only when one is free <em>and</em> nobody waits.
+ *   <li>{@link #acquire}: as {@code tryAcquire}; else with timeout zero answers empty at once;
+ *       else queues the host at the tail, or, when it is queued already, takes over its place
+ *       (the earlier request answers empty; place and {@code since} stay; the new lease and
+ *       timeout apply).
+ *   <li>{@link #release}: a holder frees its slot, which goes at once to the head(s) of the queue;
+ *       a queued host leaves the queue (its request answers empty); a token that differs from
+ *       the holder's changes nothing.
+ *   <li>{@link #renew}: restarts the hold with the period it was granted for (or that the last
+ *       re-entrant acquire set).
+ *   <li>Expiry and wait timeouts happen at their deadlines, inside {@link #advance}.
+ * </ul>
+ *
+ * <p>Timing mirrors {@link ManualTimeSource}: every deadline is a task with a sequence number
+ * taken when it is scheduled; {@link #advance} runs due tasks by deadline, ties in sequence order,
+ * with the clock set to each task's deadline. Tasks are scheduled at the moments a backend
+ * schedules its own: a grant or renewal of a hold that expires schedules its expiry (a renewal
+ * first cancels the old one), an enqueue with a timeout schedules the timeout (a take-over first
+ * cancels the old one), a grant from the queue cancels the waiter's timeout.
+ *
+ * <p>Fencing tokens are chosen by the backend, not by the model: every grant is a {@link
+ * GrantRecord} numbered in grant order, whose {@link GrantRecord#token} the test fills in when it
+ * first observes it (and checks that tokens increase with the numbers).
+ */
+final class LockModel {
+  /** The deadline of a hold that never expires. */
+  static final long NEVER = Long.MAX_VALUE;
+
+  /** What an acquire's future is in. */
+  enum FutureState {
+    PENDING,
+    GRANTED,
+    EMPTY,
+    CANCELLED
+  }
+
+  /** One grant (not renewals): the n-th of the pool, to whom, when; its token once observed. */
+  static final class GrantRecord {
+    final int number;
+    final String host;
+    final long acquired;
+    /** The backend's token for this grant; 0 until the test has observed it. */
+    long token;
+
+    GrantRecord(int number, String host, long acquired) {
+      this.number = number;
+      this.host = host;
+      this.acquired = acquired;
+    }
+
+    @Override
+    public String toString() {
+      return "grant#" + number + "(" + host + ", token=" + (token == 0 ? "?" : token) + ")";
+    }
+  }
+
+  /** What a backend should answer with: a grant as it stands at the moment of the answer. */
+  record ExpectedGrant(GrantRecord record, OptionalLong expires) {
+    @Override
+    public String toString() {
+      return record + " expires=" + (expires.isPresent() ? expires.getAsLong() : "never");
+    }
+  }
+
+  /** A current holder. */
+  static final class Holder {
+    final GrantRecord grant;
+    /** Whether the host has been answered with this grant again (see LockBackend#withdraw). */
+    boolean claimed;
+    Duration period;
+    long deadline;
+    Task expiry;
+
+    Holder(GrantRecord grant) {
+      this.grant = grant;
+    }
+
+    String host() {
+      return grant.host;
+    }
+
+    OptionalLong expires() {
+      return deadline == NEVER ? OptionalLong.empty() : OptionalLong.of(deadline);
+    }
+
+    ExpectedGrant expected() {
+      return new ExpectedGrant(grant, expires());
+    }
+
+    @Override
+    public String toString() {
+      return grant + " period=" + period.toMillis() + " until="
+          + (deadline == NEVER ? "never" : Long.toString(deadline));
+    }
+  }
+
+  /** One place in the queue. */
+  static final class QueuedHost {
+    final String host;
+    final long since;
+    Optional<Duration> lease;
+    Task timeout;
+    FutureModel future;
+
+    QueuedHost(String host, long since) {
+      this.host = host;
+      this.since = since;
+    }
+
+    @Override
+    public String toString() {
+      return host + "(since=" + since + ", lease=" + lease.map(Duration::toMillis).orElse(null)
+          + ", timeout at=" + (timeout == null ? "none" : Long.toString(timeout.deadline))
+          + ", future#" + future.id + ")";
+    }
+  }
+
+  /** The model of one future returned by {@link LockBackend#acquire}. */
+  static final class FutureModel {
+    final int id;
+    final String host;
+    FutureState state = FutureState.PENDING;
+    /** The grant it completed with, as it was then; set when {@link #state} is GRANTED. */
+    ExpectedGrant result;
+
+    FutureModel(int id, String host) {
+      this.id = id;
+      this.host = host;
+    }
+
+    @Override
+    public String toString() {
+      return "future#" + id + "(" + host + ", " + state + (result == null ? "" : " " + result) + ")";
+    }
+  }
+
+  /** A scheduled deadline, as in {@link ManualTimeSource}. */
+  static final class Task {
+    final long deadline;
+    final long sequence;
+    final String what;
+    final Runnable action;
+
+    Task(long deadline, long sequence, String what, Runnable action) {
+      this.deadline = deadline;
+      this.sequence = sequence;
+      this.what = what;
+      this.action = action;
+    }
+
+    @Override
+    public String toString() {
+      return what + "@" + deadline + "#" + sequence;
+    }
+  }
+
+  private static final Comparator<Task> TASK_ORDER =
+      Comparator.<Task>comparingLong(task -> task.deadline).thenComparingLong(task -> task.sequence);
+
+  private final Pool pool;
+  private long now;
+  private long sequence;
+  private final List<Holder> holders = new ArrayList<>();
+  private final List<QueuedHost> queue = new ArrayList<>();
+  private final List<Task> tasks = new ArrayList<>();
+  private final List<GrantRecord> grants = new ArrayList<>();
+  private final List<FutureModel> futures = new ArrayList<>();
+
+  LockModel(Pool pool, long startMillis) {
+    this.pool = pool;
+    this.now = startMillis;
+  }
+
+  Pool pool() {
+    return pool;
+  }
+
+  long now() {
+    return now;
+  }
+
+  /** The holders in grant order (a renewal keeps a holder's place). */
+  List<Holder> holders() {
+    return Collections.unmodifiableList(holders);
+  }
+
+  /** The queue, first in line first. */
+  List<QueuedHost> queue() {
+    return Collections.unmodifiableList(queue);
+  }
+
+  /** Every grant so far, in grant order. */
+  List<GrantRecord> grants() {
+    return Collections.unmodifiableList(grants);
+  }
+
+  /** Every future {@link #acquire} returned so far, in call order. */
+  List<FutureModel> futures() {
+    return Collections.unmodifiableList(futures);
+  }
+
+  Optional<Holder> holder(String host) {
+    return holders.stream().filter(holder -> holder.host().equals(host)).findFirst();
+  }
+
+  Optional<QueuedHost> queued(String host) {
+    return queue.stream().filter(queued -> queued.host.equals(host)).findFirst();
+  }
+
+  /** The most recent grant {@code host} received, current or not. */
+  Optional<GrantRecord> lastGrant(String host) {
+    for (int i = grants.size() - 1; i >= 0; i--) {
+      if (grants.get(i).host.equals(host)) {
+        return Optional.of(grants.get(i));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Whether {@code grant} is held right now. */
+  boolean isCurrent(GrantRecord grant) {
+    return holders.stream().anyMatch(holder -> holder.grant == grant);
+  }
+
+  // ---------------------------------------------------------------- operations
+
+  Optional<ExpectedGrant> tryAcquire(String host, Optional<Duration> lease) {
+    Duration period = pool.holdPeriod(lease);
+    Optional<Holder> held = holder(host);
+    if (held.isPresent()) {
+      return Optional.of(restart(held.get(), period).expected());
+    }
+    if (holders.size() < pool.maxlocks() && queue.isEmpty()) {
+      return Optional.of(grant(host, period).expected());
+    }
+    return Optional.empty();
+  }
+
+  FutureModel acquire(String host, Optional<Duration> lease, Optional<Duration> timeout) {
+    FutureModel future = new FutureModel(futures.size(), host);
+    futures.add(future);
+    Optional<ExpectedGrant> granted = tryAcquire(host, lease);
+    if (granted.isPresent()) {
+      future.state = FutureState.GRANTED;
+      future.result = granted.get();
+      return future;
+    }
+    if (timeout.isPresent() && timeout.get().isZero()) {
+      future.state = FutureState.EMPTY;
+      return future;
+    }
+    QueuedHost place = queued(host).orElse(null);
+    if (place == null) {
+      place = new QueuedHost(host, now);
+      queue.add(place);
+    } else {
+      // Take-over: the host keeps its place and its time in line; the earlier request answers no.
+      cancel(place.timeout);
+      place.future.state = FutureState.EMPTY;
+    }
+    place.lease = lease;
+    place.future = future;
+    QueuedHost waiting = place;
+    place.timeout =
+        timeout.isEmpty()
+            ? null
+            : schedule(timeout.get().toMillis(), "timeout " + host, () -> timedOut(waiting));
+    return future;
+  }
+
+  Release release(String host, OptionalLong token) {
+    Optional<Holder> held = holder(host);
+    if (held.isPresent()) {
+      Holder holder = held.get();
+      if (token.isPresent() && token.getAsLong() != knownToken(holder.grant)) {
+        return Release.TOKEN_MISMATCH;
+      }
+      end(holder);
+      return Release.RELEASED;
+    }
+    Optional<QueuedHost> queued = queued(host);
+    if (queued.isPresent()) {
+      leave(queued.get(), FutureState.EMPTY);
+      return Release.LEFT_QUEUE;
+    }
+    return Release.NOT_HELD;
+  }
+
+  Optional<ExpectedGrant> renew(String host, OptionalLong token) {
+    Optional<Holder> held = holder(host);
+    if (held.isEmpty()
+        || (token.isPresent() && token.getAsLong() != knownToken(held.get().grant))) {
+      return Optional.empty();
+    }
+    return Optional.of(restart(held.get(), held.get().period).expected());
+  }
+
+  boolean withdraw(String host, long token) {
+    Optional<Holder> held = holder(host);
+    if (held.isEmpty() || held.get().claimed || token != knownToken(held.get().grant)) {
+      return false;
+    }
+    end(held.get());
+    return true;
+  }
+
+  /**
+   * Cancels {@code future} as {@code CompletableFuture.cancel} would: a pending future is
+   * cancelled and its host leaves the queue. Returns whether the cancellation took effect.
+   */
+  boolean cancel(FutureModel future) {
+    if (future.state != FutureState.PENDING) {
+      return false;
+    }
+    QueuedHost place =
+        queue.stream()
+            .filter(queued -> queued.future == future)
+            .findFirst()
+            .orElseThrow(() -> new IllegalStateException("pending " + future + " is not queued"));
+    leave(place, FutureState.CANCELLED);
+    return true;
+  }
+
+  /** Moves the clock forward, running every task that falls due, as {@link ManualTimeSource}. */
+  void advance(long millis) {
+    long target = now + millis;
+    while (true) {
+      Optional<Task> due = tasks.stream().min(TASK_ORDER).filter(task -> task.deadline <= target);
+      if (due.isEmpty()) {
+        now = target;
+        return;
+      }
+      tasks.remove(due.get());
+      now = due.get().deadline;
+      due.get().action.run();
+      checkInvariants();
+    }
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private Holder grant(String host, Duration period) {
+    GrantRecord record = new GrantRecord(grants.size(), host, now);
+    grants.add(record);
+    Holder holder = new Holder(record);
+    holders.add(holder);
+    start(holder, period);
+    return holder;
+  }
+
+  private Holder restart(Holder holder, Duration period) {
+    holder.claimed = true;
+    cancel(holder.expiry);
+    start(holder, period);
+    return holder;
+  }
+
+  private void start(Holder holder, Duration period) {
+    holder.period = period;
+    if (period.isZero()) {
+      holder.deadline = NEVER;
+      holder.expiry = null;
+    } else {
+      holder.deadline = now + period.toMillis();
+      holder.expiry = schedule(period.toMillis(), "expiry " + holder.host(), () -> expired(holder));
+    }
+  }
+
+  private void expired(Holder holder) {
+    if (!holders.contains(holder)) {
+      throw new IllegalStateException("expiry of a hold that ended: " + holder);
+    }
+    end(holder);
+  }
+
+  private void timedOut(QueuedHost place) {
+    if (!queue.contains(place)) {
+      throw new IllegalStateException("timeout of a waiter that left: " + place);
+    }
+    leave(place, FutureState.EMPTY);
+  }
+
+  private void end(Holder holder) {
+    cancel(holder.expiry);
+    holder.expiry = null;
+    holders.remove(holder);
+    handOff();
+  }
+
+  private void leave(QueuedHost place, FutureState answer) {
+    cancel(place.timeout);
+    place.timeout = null;
+    queue.remove(place);
+    place.future.state = answer;
+  }
+
+  /** Gives free slots to the head of the queue, in order, until slots or waiters run out. */
+  private void handOff() {
+    while (holders.size() < pool.maxlocks() && !queue.isEmpty()) {
+      QueuedHost next = queue.remove(0);
+      cancel(next.timeout);
+      next.timeout = null;
+      Holder holder = grant(next.host, pool.holdPeriod(next.lease));
+      next.future.state = FutureState.GRANTED;
+      next.future.result = holder.expected();
+    }
+  }
+
+  private Task schedule(long delayMillis, String what, Runnable action) {
+    Task task = new Task(now + Math.max(0, delayMillis), sequence++, what, action);
+    tasks.add(task);
+    return task;
+  }
+
+  private void cancel(Task task) {
+    if (task != null) {
+      tasks.remove(task);
+    }
+  }
+
+  private static long knownToken(GrantRecord grant) {
+    if (grant.token == 0) {
+      throw new IllegalStateException("the token of " + grant + " was never observed");
+    }
+    return grant.token;
+  }
+
+  /** Throws {@link IllegalStateException} when the model itself broke a guarantee. */
+  void checkInvariants() {
+    check(holders.size() <= pool.maxlocks(), "more holders than maxlocks");
+    check(queue.isEmpty() || holders.size() == pool.maxlocks(), "a waiter while a slot is free");
+    for (Holder holder : holders) {
+      check(queued(holder.host()).isEmpty(), "a host both holds and waits: " + holder.host());
+      check(holders.stream().filter(other -> other.host().equals(holder.host())).count() == 1,
+          "a host holds twice: " + holder.host());
+    }
+    for (QueuedHost place : queue) {
+      check(queue.stream().filter(other -> other.host.equals(place.host)).count() == 1,
+          "a host waits twice: " + place.host);
+      check(place.future.state == FutureState.PENDING, "a waiter whose future is done: " + place);
+    }
+    for (FutureModel future : futures) {
+      check(future.state != FutureState.PENDING
+              || queue.stream().anyMatch(place -> place.future == future),
+          "a pending future without a place: " + future);
+    }
+  }
+
+  private void check(boolean condition, String problem) {
+    if (!condition) {
+      throw new IllegalStateException("model broken: " + problem + "\n" + this);
+    }
+  }
+
+  /** A picture for failure messages. */
+  void describeTo(Consumer<String> out) {
+    out.accept("model at " + now + ": maxlocks=" + pool.maxlocks() + " expire="
+        + pool.expire().toMillis());
+    out.accept("  holders " + holders);
+    out.accept("  queue   " + queue);
+    List<Task> pending = new ArrayList<>(tasks);
+    pending.sort(TASK_ORDER);
+    out.accept("  tasks   " + pending);
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder text = new StringBuilder();
+    describeTo(line -> text.append(line).append('\n'));
+    return text.toString();
+  }
+}
