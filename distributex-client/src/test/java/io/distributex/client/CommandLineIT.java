@@ -232,18 +232,7 @@ class CommandLineIT {
 
   @Test
   void theSecretComesFromTheEnvironmentOrAFileAndAMissingOneIs69() throws Exception {
-    try (StubServer stub =
-        new StubServer(
-            exchange -> {
-              if (!"Bearer s3cret".equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
-                StubServer.send(exchange, 401, "INVALID: authentication required");
-              } else if (exchange.getRequestURI().getPath().equals("/wait/")) {
-                StubServer.send(exchange, 200, "YES", "X-Distributex-Token", "7",
-                    "X-Distributex-Expires", Long.toString(System.currentTimeMillis() + 60_000));
-              } else {
-                StubServer.send(exchange, 200, "OK");
-              }
-            })) {
+    try (StubServer stub = grantingOnlyWith("s3cret")) {
       int port = stub.uri().getPort();
       Run without = launch("127.0.0.1", port, "-r", "mutex", "true");
       assertEquals(69, without.awaitExit(), without.describe());
@@ -262,6 +251,36 @@ class CommandLineIT {
               "--secret-file", file.toString(), "true"));
       assertEquals(0, fromFile.awaitExit(), "the file wins: " + fromFile.describe());
       assertEquals(2, stub.requests("/release/").size(), "each run released");
+    }
+  }
+
+  @Test
+  void theSecretIsNotPassedOnToTheCommand() throws Exception {
+    try (StubServer stub = grantingOnlyWith("s3cret")) {
+      String port = Integer.toString(stub.uri().getPort());
+      Path fromEnvironment = dir.resolve("env-1");
+      Run first =
+          launchRaw(List.of("DISTRIBUTEX_SECRET=s3cret"),
+              List.of("-H", "127.0.0.1", "-p", port, "-r", "mutex", "env > '" + fromEnvironment + "'"));
+      assertEquals(0, first.awaitExit(), first.describe());
+
+      Path secretFile = dir.resolve("secret");
+      Files.writeString(secretFile, "s3cret\n");
+      Path fromFile = dir.resolve("env-2");
+      Run second =
+          launchRaw(List.of("DISTRIBUTEX_SECRET=other"),
+              List.of("-H", "127.0.0.1", "-p", port, "-r", "mutex", "--secret-file", secretFile.toString(),
+                  "env > '" + fromFile + "'"));
+      assertEquals(0, second.awaitExit(), second.describe());
+
+      for (Path environment : List.of(fromEnvironment, fromFile)) {
+        List<String> variables = Files.readAllLines(environment);
+        assertTrue(variables.contains("DISTRIBUTEX_TOKEN=7"), environment + ": " + variables);
+        assertTrue(variables.contains("TMPDIR=" + dir), "the rest of the caller's environment: " + variables);
+        assertFalse(
+            variables.stream().anyMatch(variable -> variable.startsWith("DISTRIBUTEX_SECRET=")),
+            "COMMAND must not see the secret: " + environment);
+      }
     }
   }
 
@@ -418,6 +437,21 @@ class CommandLineIT {
     Process process = builder.start();
     started.add(process);
     return new Run(process, args, out, err);
+  }
+
+  /** A stub server that grants every wait with token 7 to callers with {@code secret}, 401 otherwise. */
+  private static StubServer grantingOnlyWith(String secret) {
+    return new StubServer(
+        exchange -> {
+          if (!("Bearer " + secret).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            StubServer.send(exchange, 401, "INVALID: authentication required");
+          } else if (exchange.getRequestURI().getPath().equals("/wait/")) {
+            StubServer.send(exchange, 200, "YES", "X-Distributex-Token", "7",
+                "X-Distributex-Expires", Long.toString(System.currentTimeMillis() + 60_000));
+          } else {
+            StubServer.send(exchange, 200, "OK");
+          }
+        });
   }
 
   private int port() {

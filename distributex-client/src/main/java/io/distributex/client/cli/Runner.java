@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -169,7 +170,9 @@ final class Runner {
                 "DISTRIBUTEX_TOKEN", Long.toString(lock.token()),
                 "DISTRIBUTEX_SERVER", serverVariable());
         try {
-          started = Child.start(settings.command(), environment);
+          // The secret is this command's credential, not COMMAND's: COMMAND may log its
+          // environment or hand it on to programs that have no business with the server.
+          started = Child.start(settings.command(), environment, Set.of(Settings.SECRET_VARIABLE));
           child = started;
           phase = Phase.RUNNING;
         } catch (IOException cannot) {
