@@ -332,7 +332,7 @@ public final class DistributexClient implements AutoCloseable {
     }
   }
 
-  /** A lock for a grant the server just gave; renewing from now on. */
+  /** A lock for a grant that arrived at {@code receivedNanos}; renewing as from then. */
   HeldLock held(String pool, Reply grant, long receivedNanos) {
     HeldLock lock = new HeldLock(this, pool, grant, receivedNanos);
     held.add(lock);

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -232,6 +233,59 @@ class StubServerTest {
       assertEquals(11, lock.token());
       assertTrue(lock.isHeld());
       assertTrue(waitsAfterGrant.get() >= 1, "the grant was taken by a later wait");
+      lock.close();
+      closeAll(parked);
+    }
+  }
+
+  @Test
+  void theFirstRenewalIsTimedFromTheGrantsArrivalNotFromItsHandOut() throws Exception {
+    // The grant is answered to the first wait as its replacement arrives; the replacement is lost
+    // on the way, so the lock is handed out one request timeout (4.2 s) after the grant arrived.
+    // The server holds the slot for one lease (6 s) from the grant: the first renewal, due a
+    // third of a lease after the grant, must reach it within that lease. (The stub's expiry lies
+    // a minute ahead, like that of a server whose clock is ahead of ours: it does not shorten
+    // the renewal period.)
+    Duration lease = Duration.ofSeconds(6);
+    List<HttpExchange> parked = new ArrayList<>();
+    AtomicLong grantSent = new AtomicLong();
+    AtomicLong firstRenewal = new AtomicLong();
+    String[] grant = grant(5);
+    try (StubServer stub =
+            new StubServer(
+                exchange -> {
+                  String path = exchange.getRequestURI().getPath();
+                  if (path.equals("/wait/")) {
+                    synchronized (parked) {
+                      if (!parked.isEmpty() && grantSent.get() == 0) {
+                        grantSent.set(System.nanoTime());
+                        StubServer.send(parked.get(0), 200, "YES", grant);
+                      }
+                      parked.add(exchange);
+                    }
+                  } else {
+                    if (path.equals("/renew/")) {
+                      firstRenewal.compareAndSet(0, System.nanoTime());
+                    }
+                    StubServer.send(exchange, 200, "OK", grant);
+                  }
+                });
+        DistributexClient client =
+            DistributexClient.builder()
+                .server(stub.uri())
+                .lease(lease)
+                .waitRefresh(Duration.ofMillis(100))
+                .requestTimeout(Duration.ofMillis(4200))
+                .build()) {
+      DistributedLock lock = client.lock("p");
+      assertEquals(5, lock.token());
+      TestServer.eventually("a renewal, or the loss", () -> firstRenewal.get() != 0 || !lock.isHeld());
+      assertTrue(firstRenewal.get() != 0, "the lock was lost before it was ever renewed: " + lock);
+      long afterGrant = firstRenewal.get() - grantSent.get();
+      assertTrue(
+          afterGrant < lease.toNanos(),
+          "first renewal " + afterGrant / 1_000_000 + " ms after the grant, which lasts " + lease.toMillis() + " ms");
+      assertTrue(lock.isHeld());
       lock.close();
       closeAll(parked);
     }
