@@ -127,7 +127,8 @@ public final class DistributexClient implements AutoCloseable {
 
   /**
    * Takes a slot if one is free now and nobody waits for it, without waiting; empty when the pool
-   * is busy, also when another caller of this client holds or waits for this pool.
+   * is busy, also when another caller of this client holds or waits for this pool, or while the
+   * client releases a grant of this pool that came after its caller had given up.
    *
    * @throws DistributexException when the server refuses or cannot be reached
    */
@@ -332,7 +333,7 @@ public final class DistributexClient implements AutoCloseable {
     }
   }
 
-  /** A lock for a grant the server just gave; renewing from now on. */
+  /** A lock for a grant that arrived at {@code receivedNanos}; renewing as from then. */
   HeldLock held(String pool, Reply grant, long receivedNanos) {
     HeldLock lock = new HeldLock(this, pool, grant, receivedNanos);
     held.add(lock);
@@ -346,15 +347,21 @@ public final class DistributexClient implements AutoCloseable {
     turns(lock.pool()).give();
   }
 
-  /** Frees a grant that arrived after its attempt had given up, unless a lock of ours has it. */
+  /**
+   * Frees a grant that arrived after its attempt had given up. The server is re-entrant, so its
+   * token may well be that of a live caller of ours, which holds the pool or is being granted it
+   * at this moment (its answer on the way): the release therefore waits for the pool's turn. Then
+   * no caller of ours is inside, and one that had the token has released it already.
+   */
   void releaseStray(String pool, long token) {
-    for (HeldLock lock : held) {
-      if (lock.pool().equals(pool) && lock.token() == token) {
-        return;
-      }
-    }
-    send("release/", lockQuery(pool, "token", Long.toString(token)), requestTimeout)
-        .whenComplete((reply, error) -> LOG.log(Level.DEBUG, "pool {0}: released stray grant {1}", pool, Long.toString(token)));
+    LocalTurns turn = turns(pool);
+    turn.take()
+        .thenCompose(ours -> send("release/", lockQuery(pool, "token", Long.toString(token)), requestTimeout))
+        .whenComplete(
+            (reply, error) -> {
+              turn.give();
+              LOG.log(Level.DEBUG, "pool {0}: released stray grant {1}", pool, Long.toString(token));
+            });
   }
 
   void runListener(Runnable listener) {

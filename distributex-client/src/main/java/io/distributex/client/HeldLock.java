@@ -21,6 +21,8 @@ final class HeldLock implements DistributedLock {
   private final DistributexClient client;
   private final String pool;
   private final long token;
+  /** When the grant arrived ({@link System#nanoTime()}): the hold period runs from then. */
+  private final long receivedNanos;
   private final long periodNanos;
   private final boolean expires;
   private final AtomicInteger state = new AtomicInteger(HELD);
@@ -40,9 +42,10 @@ final class HeldLock implements DistributedLock {
     this.client = client;
     this.pool = pool;
     this.token = grant.token().orElseThrow();
+    this.receivedNanos = receivedNanos;
     this.expiresAt = grant.expires().orElse(null);
     this.expires = expiresAt != null;
-    this.periodNanos = expires ? holdPeriod(client.lease(), expiresAt).toNanos() : 0;
+    this.periodNanos = expires ? holdPeriod(client.lease(), expiresAt, receivedMillis(receivedNanos)).toNanos() : 0;
     if (expires && periodNanos < client.lease().toNanos() / 2) {
       LOG.log(
           Level.INFO,
@@ -58,11 +61,12 @@ final class HeldLock implements DistributedLock {
 
   /**
    * The period the server holds the slot for after each renewal: the lease, or less when the
-   * pool's {@code expire} is shorter (seen in the grant's expiry). The two clocks may differ, so
-   * the estimate is floored at a tenth of the lease rather than trusted down to nothing.
+   * pool's {@code expire} is shorter (seen in the grant's expiry, against our clock when the grant
+   * arrived). The two clocks may differ, so the estimate is floored at a tenth of the lease rather
+   * than trusted down to nothing.
    */
-  private static Duration holdPeriod(Duration lease, Instant expiresAt) {
-    Duration seen = Duration.ofMillis(expiresAt.toEpochMilli() - System.currentTimeMillis());
+  private static Duration holdPeriod(Duration lease, Instant expiresAt, long receivedMillis) {
+    Duration seen = Duration.ofMillis(expiresAt.toEpochMilli() - receivedMillis);
     Duration floor = lease.dividedBy(10);
     if (seen.compareTo(lease) >= 0) {
       return lease;
@@ -70,13 +74,23 @@ final class HeldLock implements DistributedLock {
     return seen.compareTo(floor) > 0 ? seen : floor;
   }
 
-  /** Starts renewing every third of the hold period; holds that never expire need none. */
+  /** Our wall clock when the grant arrived, {@code receivedNanos} being on the monotonic one. */
+  private static long receivedMillis(long receivedNanos) {
+    return System.currentTimeMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - receivedNanos);
+  }
+
+  /**
+   * Starts renewing every third of the hold period, counted from the grant's arrival: the lock
+   * may be handed out up to a request timeout later (see {@link Acquisition}), and the server's
+   * hold runs from the grant, not from the hand-out. Holds that never expire need no renewal.
+   */
   void startRenewing() {
     if (!expires) {
       return;
     }
     long every = Math.max(1, periodNanos / 3);
-    renewal = client.scheduleAtFixedRate(this::renewNow, every, every, TimeUnit.NANOSECONDS);
+    long first = Math.max(0, receivedNanos + every - System.nanoTime());
+    renewal = client.scheduleAtFixedRate(this::renewNow, first, every, TimeUnit.NANOSECONDS);
     if (state.get() != HELD) {
       renewal.cancel(false);
     }

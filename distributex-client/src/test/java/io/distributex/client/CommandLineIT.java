@@ -14,9 +14,11 @@ import java.net.http.HttpResponse;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -186,6 +188,89 @@ class CommandLineIT {
     assertEquals(List.of("first"), Files.readAllLines(marker));
   }
 
+  // ---- two runs on one machine as one identity (the server grants them the same slot) ----
+
+  @Test
+  void aSecondRunAsTheSameIdentityWaitsForTheFirstAndNeverSharesItsGrant() throws Exception {
+    String identity = machineIdentity();
+    Path log = dir.resolve("log");
+    Path go = dir.resolve("go");
+    Run first = launch(server, holdUntil(go, log, "first"));
+    eventually("the first COMMAND runs", () -> read(log).contains("first start"));
+    List<Long> firstGrant = server.tokens("mutex");
+
+    Run second = launch(server, "-v", "echo \"second $DISTRIBUTEX_TOKEN\" >> '" + log + "'");
+    eventually("the second waits for the first", () -> second.stderr().contains("another distributex on this machine"));
+    assertTrue(second.process.isAlive(), second.describe());
+    assertEquals(List.of(identity), server.holders("mutex"));
+    assertEquals(firstGrant, server.tokens("mutex"), "the first's grant, alone");
+    assertEquals(List.of(), server.waiters("mutex"), "the second waits on this machine, not at the server");
+
+    Files.writeString(go, "");
+    assertEquals(0, first.awaitExit(), first.describe());
+    assertEquals(0, second.awaitExit(), second.describe());
+    List<String> lines = Files.readAllLines(log);
+    assertEquals(3, lines.size(), lines.toString());
+    assertEquals("first start " + firstGrant.get(0), lines.get(0));
+    assertEquals("first end", lines.get(1));
+    assertTrue(lines.get(2).startsWith("second "), lines.toString());
+    assertTrue(Long.parseLong(lines.get(2).split(" ")[1]) > firstGrant.get(0), "a grant of its own: " + lines);
+    assertEquals(List.of(), server.holders("mutex"));
+
+    List<Path> turns = new ArrayList<>();
+    try (DirectoryStream<Path> found = Files.newDirectoryStream(dir, "distributex-run@*.lock")) {
+      found.forEach(turns::add);
+    }
+    assertEquals(1, turns.size(), "one turn file: " + turns);
+    assertEquals(
+        "rw-rw-rw-",
+        PosixFilePermissions.toString(Files.getPosixFilePermissions(turns.get(0))),
+        "runs as other users share it");
+  }
+
+  @Test
+  void theWaitLimitAndSignalsCountWhileWaitingForAnotherRunOnThisMachine() throws Exception {
+    Path log = dir.resolve("log");
+    Path go = dir.resolve("go");
+    Run first = launch(server, "--id", "web1", holdUntil(go, log, "first"));
+    eventually("the first COMMAND runs", () -> read(log).contains("first start"));
+    List<Long> firstGrant = server.tokens("mutex");
+
+    Run limited = launch(server, "--id", "web1", "-w", "1", "echo limited >> '" + log + "'");
+    assertEquals(75, limited.awaitExit(), limited.describe());
+    assertTrue(limited.stderr().contains("no slot of mutex within 1 s: another distributex on this machine"), limited.describe());
+
+    Run stopped = launch(server, "--id", "web1", "-v", "echo stopped >> '" + log + "'");
+    eventually("it waits for the first", () -> stopped.stderr().contains("another distributex on this machine"));
+    stopped.process.destroy(); // SIGTERM
+    assertEquals(128 + 15, stopped.awaitExit(), stopped.describe());
+
+    assertEquals(List.of("first start " + firstGrant.get(0)), Files.readAllLines(log), "neither COMMAND ran");
+    assertEquals(firstGrant, server.tokens("mutex"), "the first still holds its grant");
+    assertEquals(List.of(), server.waiters("mutex"));
+    Files.writeString(go, "");
+    assertEquals(0, first.awaitExit(), first.describe());
+  }
+
+  @Test
+  void withTheLocalLockASecondRunAsTheSameIdentityIs75AtOnce() throws Exception {
+    Path log = dir.resolve("log");
+    Path go = dir.resolve("go");
+    Run first = launch(server, "--id", "web1", holdUntil(go, log, "first"));
+    eventually("the first COMMAND runs", () -> read(log).contains("first start"));
+    List<Long> firstGrant = server.tokens("mutex");
+
+    Run second = launch(server, "--id", "web1", "-l", "echo second >> '" + log + "'");
+    assertEquals(75, second.awaitExit(), second.describe());
+    assertOneLine(second.stderr());
+    assertTrue(second.stderr().contains("another distributex on this machine"), second.describe());
+    assertEquals(firstGrant, server.tokens("mutex"), "the first still holds its grant");
+
+    Files.writeString(go, "");
+    assertEquals(0, first.awaitExit(), first.describe());
+    assertEquals(List.of("first start " + firstGrant.get(0), "first end"), Files.readAllLines(log));
+  }
+
   @Test
   void serverDownUnknownPoolAndHostNotAllowedAre69WithOneLine() throws Exception {
     Path marker = dir.resolve("ran");
@@ -232,18 +317,7 @@ class CommandLineIT {
 
   @Test
   void theSecretComesFromTheEnvironmentOrAFileAndAMissingOneIs69() throws Exception {
-    try (StubServer stub =
-        new StubServer(
-            exchange -> {
-              if (!"Bearer s3cret".equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
-                StubServer.send(exchange, 401, "INVALID: authentication required");
-              } else if (exchange.getRequestURI().getPath().equals("/wait/")) {
-                StubServer.send(exchange, 200, "YES", "X-Distributex-Token", "7",
-                    "X-Distributex-Expires", Long.toString(System.currentTimeMillis() + 60_000));
-              } else {
-                StubServer.send(exchange, 200, "OK");
-              }
-            })) {
+    try (StubServer stub = grantingOnlyWith("s3cret")) {
       int port = stub.uri().getPort();
       Run without = launch("127.0.0.1", port, "-r", "mutex", "true");
       assertEquals(69, without.awaitExit(), without.describe());
@@ -262,6 +336,36 @@ class CommandLineIT {
               "--secret-file", file.toString(), "true"));
       assertEquals(0, fromFile.awaitExit(), "the file wins: " + fromFile.describe());
       assertEquals(2, stub.requests("/release/").size(), "each run released");
+    }
+  }
+
+  @Test
+  void theSecretIsNotPassedOnToTheCommand() throws Exception {
+    try (StubServer stub = grantingOnlyWith("s3cret")) {
+      String port = Integer.toString(stub.uri().getPort());
+      Path fromEnvironment = dir.resolve("env-1");
+      Run first =
+          launchRaw(List.of("DISTRIBUTEX_SECRET=s3cret"),
+              List.of("-H", "127.0.0.1", "-p", port, "-r", "mutex", "env > '" + fromEnvironment + "'"));
+      assertEquals(0, first.awaitExit(), first.describe());
+
+      Path secretFile = dir.resolve("secret");
+      Files.writeString(secretFile, "s3cret\n");
+      Path fromFile = dir.resolve("env-2");
+      Run second =
+          launchRaw(List.of("DISTRIBUTEX_SECRET=other"),
+              List.of("-H", "127.0.0.1", "-p", port, "-r", "mutex", "--secret-file", secretFile.toString(),
+                  "env > '" + fromFile + "'"));
+      assertEquals(0, second.awaitExit(), second.describe());
+
+      for (Path environment : List.of(fromEnvironment, fromFile)) {
+        List<String> variables = Files.readAllLines(environment);
+        assertTrue(variables.contains("DISTRIBUTEX_TOKEN=7"), environment + ": " + variables);
+        assertTrue(variables.contains("TMPDIR=" + dir), "the rest of the caller's environment: " + variables);
+        assertFalse(
+            variables.stream().anyMatch(variable -> variable.startsWith("DISTRIBUTEX_SECRET=")),
+            "COMMAND must not see the secret: " + environment);
+      }
     }
   }
 
@@ -418,6 +522,42 @@ class CommandLineIT {
     Process process = builder.start();
     started.add(process);
     return new Run(process, args, out, err);
+  }
+
+  /** A stub server that grants every wait with token 7 to callers with {@code secret}, 401 otherwise. */
+  private static StubServer grantingOnlyWith(String secret) {
+    return new StubServer(
+        exchange -> {
+          if (!("Bearer " + secret).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            StubServer.send(exchange, 401, "INVALID: authentication required");
+          } else if (exchange.getRequestURI().getPath().equals("/wait/")) {
+            StubServer.send(exchange, 200, "YES", "X-Distributex-Token", "7",
+                "X-Distributex-Expires", Long.toString(System.currentTimeMillis() + 60_000));
+          } else {
+            StubServer.send(exchange, 200, "OK");
+          }
+        });
+  }
+
+  /** A COMMAND that logs "NAME start TOKEN", waits until {@code go} exists, then logs "NAME end". */
+  private static String holdUntil(Path go, Path log, String name) {
+    return "echo \"" + name + " start $DISTRIBUTEX_TOKEN\" >> '" + log + "'; "
+        + "while [ ! -f '" + go + "' ]; do sleep 0.05; done; echo '" + name + " end' >> '" + log + "'";
+  }
+
+  /** The command's default identity: this machine's fully qualified name, as the client finds it. */
+  private String machineIdentity() {
+    DistributexClient client = server.client().hostIdentity().build();
+    clients.add(client);
+    return client.identity();
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.exists(file) ? Files.readString(file) : "";
+    } catch (IOException notYet) {
+      return "";
+    }
   }
 
   private int port() {

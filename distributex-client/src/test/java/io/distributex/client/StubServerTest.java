@@ -11,8 +11,11 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -238,6 +241,117 @@ class StubServerTest {
   }
 
   @Test
+  void theFirstRenewalIsTimedFromTheGrantsArrivalNotFromItsHandOut() throws Exception {
+    // The grant is answered to the first wait as its replacement arrives; the replacement is lost
+    // on the way, so the lock is handed out one request timeout (4.2 s) after the grant arrived.
+    // The server holds the slot for one lease (6 s) from the grant: the first renewal, due a
+    // third of a lease after the grant, must reach it within that lease. (The stub's expiry lies
+    // a minute ahead, like that of a server whose clock is ahead of ours: it does not shorten
+    // the renewal period.)
+    Duration lease = Duration.ofSeconds(6);
+    List<HttpExchange> parked = new ArrayList<>();
+    AtomicLong grantSent = new AtomicLong();
+    AtomicLong firstRenewal = new AtomicLong();
+    String[] grant = grant(5);
+    try (StubServer stub =
+            new StubServer(
+                exchange -> {
+                  String path = exchange.getRequestURI().getPath();
+                  if (path.equals("/wait/")) {
+                    synchronized (parked) {
+                      if (!parked.isEmpty() && grantSent.get() == 0) {
+                        grantSent.set(System.nanoTime());
+                        StubServer.send(parked.get(0), 200, "YES", grant);
+                      }
+                      parked.add(exchange);
+                    }
+                  } else {
+                    if (path.equals("/renew/")) {
+                      firstRenewal.compareAndSet(0, System.nanoTime());
+                    }
+                    StubServer.send(exchange, 200, "OK", grant);
+                  }
+                });
+        DistributexClient client =
+            DistributexClient.builder()
+                .server(stub.uri())
+                .lease(lease)
+                .waitRefresh(Duration.ofMillis(100))
+                .requestTimeout(Duration.ofMillis(4200))
+                .build()) {
+      DistributedLock lock = client.lock("p");
+      assertEquals(5, lock.token());
+      TestServer.eventually("a renewal, or the loss", () -> firstRenewal.get() != 0 || !lock.isHeld());
+      assertTrue(firstRenewal.get() != 0, "the lock was lost before it was ever renewed: " + lock);
+      long afterGrant = firstRenewal.get() - grantSent.get();
+      assertTrue(
+          afterGrant < lease.toNanos(),
+          "first renewal " + afterGrant / 1_000_000 + " ms after the grant, which lasts " + lease.toMillis() + " ms");
+      assertTrue(lock.isHeld());
+      lock.close();
+      closeAll(parked);
+    }
+  }
+
+  @Test
+  void aStrayGrantIsNeverReleasedWhileTheNextCallerHoldsItsToken() throws Exception {
+    // A waits; its wait is held up on the way. A is interrupted, leaves the queue (releases) and
+    // passes the turn to B, whose wait reaches the server. Then A's wait arrives after all and is
+    // granted token 8, so the host holds 8 and B's wait is answered YES 8 as well (re-entrant).
+    // A's 8 is a stray grant, but its token is B's now: releasing it would free B's slot.
+    List<HttpExchange> waits = new ArrayList<>();
+    String[] grant = grant(8);
+    try (StubServer stub =
+            StubServer.answeringWaits(
+                exchange -> {
+                  synchronized (waits) {
+                    waits.add(exchange);
+                  }
+                });
+        DistributexClient client =
+            DistributexClient.builder()
+                .server(stub.uri())
+                .waitRefresh(Duration.ofSeconds(30))
+                .requestTimeout(Duration.ofMillis(300))
+                .build()) {
+      CompletableFuture<Throwable> aEnded = new CompletableFuture<>();
+      Thread a =
+          new Thread(
+              () -> {
+                try {
+                  aEnded.complete(new AssertionError("A got " + client.tryLock("p", Duration.ofSeconds(10))));
+                } catch (InterruptedException | RuntimeException ended) {
+                  aEnded.complete(ended);
+                }
+              });
+      a.start();
+      TestServer.eventually("A's wait at the server", () -> stub.requests("/wait/").size() == 1);
+      a.interrupt();
+      assertTrue(aEnded.get(15, TimeUnit.SECONDS) instanceof InterruptedException, "A left");
+
+      CompletableFuture<DistributedLock> b = client.lockAsync("p");
+      TestServer.eventually("B's wait at the server", () -> stub.requests("/wait/").size() == 2);
+      synchronized (waits) {
+        StubServer.send(waits.get(0), 200, "YES", grant);
+      }
+      // A wrong release of 8 would go out at once; give it a moment to show before B is answered.
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+      while (releasesOf(stub, "8") == 0 && System.nanoTime() - until < 0) {
+        Thread.sleep(10);
+      }
+      synchronized (waits) {
+        StubServer.send(waits.get(1), 200, "YES", grant);
+      }
+      DistributedLock lock = b.get(15, TimeUnit.SECONDS);
+      assertEquals(8, lock.token());
+      assertEquals(0, releasesOf(stub, "8"), "A's stray grant was released while B holds token 8");
+
+      lock.close();
+      TestServer.eventually("B's release, then A's stray one", () -> releasesOf(stub, "8") == 2);
+    }
+  }
+
+  @Test
   void anEarlyNoQueuesAgainWithBackoffUntilTheTimeoutRunsOut() throws Exception {
     try (StubServer stub =
             StubServer.answeringWaits(exchange -> StubServer.send(exchange, 200, "NO"));
@@ -256,6 +370,11 @@ class StubServerTest {
       "X-Distributex-Token", Long.toString(token),
       "X-Distributex-Expires", Long.toString(System.currentTimeMillis() + 60_000)
     };
+  }
+
+  /** How many releases of {@code token} the stub has seen. */
+  private static long releasesOf(StubServer stub, String token) {
+    return stub.requests("/release/").stream().filter(release -> token.equals(release.param("token"))).count();
   }
 
   /** Sleeps in a stub's handler; false when interrupted (the interrupt is kept). */

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -53,12 +54,13 @@ final class Child {
 
   /**
    * Starts {@code command} (one word: a shell command line; several: a program and its
-   * arguments) with {@code environment} added to ours, and its signaller. Call from the thread
-   * that will wait for it: the parent-death signal fires when the starting thread ends.
+   * arguments) with our environment, less the variables named in {@code withheld}, plus {@code
+   * added}; and its signaller. Call from the thread that will wait for it: the parent-death
+   * signal fires when the starting thread ends.
    *
    * @throws IOException when {@code setsid}, {@code setpriv} or {@code sh} cannot be started
    */
-  static Child start(List<String> command, Map<String, String> environment) throws IOException {
+  static Child start(List<String> command, Map<String, String> added, Set<String> withheld) throws IOException {
     List<String> argv = new ArrayList<>(List.of("setsid", "setpriv", "--pdeathsig", "KILL", "--", "sh", "-c"));
     if (command.size() == 1) {
       argv.add(command.get(0));
@@ -69,7 +71,8 @@ final class Child {
       argv.addAll(command);
     }
     ProcessBuilder builder = new ProcessBuilder(argv).inheritIO();
-    builder.environment().putAll(environment);
+    builder.environment().keySet().removeAll(withheld);
+    builder.environment().putAll(added);
     Process process = builder.start();
     Process signaller;
     try {

@@ -15,9 +15,15 @@ final class Exit {
   static final int UNAVAILABLE = 69;
   /** EX_SOFTWARE: the slot was lost while COMMAND ran (or an internal error). */
   static final int LOST = 70;
-  /** EX_CANTCREAT: the local lock file of {@code -l} cannot be created or locked. */
+  /**
+   * EX_CANTCREAT: a local lock file ({@code -l}'s, or the turn of this machine's runs as one
+   * identity) cannot be created or locked.
+   */
   static final int CANT_CREATE = 73;
-  /** EX_TEMPFAIL: the lock was not obtained ({@code -w} ran out, {@code -l} busy). COMMAND not run. */
+  /**
+   * EX_TEMPFAIL: the lock was not obtained ({@code -w} ran out, {@code -l} found another run).
+   * COMMAND not run.
+   */
   static final int NOT_OBTAINED = 75;
 
   private Exit() {}

@@ -8,12 +8,23 @@ import io.distributex.client.NotAllowedException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One run of the command: local lock, wait for the slot, COMMAND, release.
+ * One run of the command: local locks, wait for the slot, COMMAND, release.
+ *
+ * <h2>Runs on one machine as one identity</h2>
+ *
+ * The server lets a host hold one slot of a pool and answers a holder's request {@code YES} again
+ * with the same token, so two runs on this machine with the same identity, pool and server would
+ * share one grant, and the first to end would release it under the other. Such runs therefore
+ * take turns on this machine first ({@link LocalLock#turnFile}), before asking the server, and
+ * keep the turn until the slot is released: a second run waits like any other host (within
+ * {@code -w}, stopped by signals), or with {@code -l} exits 75 at once.
  *
  * <h2>Who decides the exit status</h2>
  *
@@ -46,6 +57,8 @@ final class Runner {
   private final Settings settings;
   private final PrintStream err;
   private final Thread main = Thread.currentThread();
+  /** The turn of this machine's runs as one identity; the main thread's only. */
+  private LocalLock turn;
 
   // Guarded by this.
   private Phase phase = Phase.STARTING;
@@ -53,6 +66,8 @@ final class Runner {
   private boolean signalled;
   private boolean lost;
   private Child child;
+  /** Waiting for another run on this machine, not yet for the server. */
+  private boolean waitingHere;
 
   Runner(Settings settings, PrintStream err) {
     this.settings = settings;
@@ -80,6 +95,9 @@ final class Runner {
       try {
         return withClient();
       } finally {
+        if (turn != null) {
+          turn.release();
+        }
         if (local != null) {
           local.release();
         }
@@ -117,17 +135,25 @@ final class Runner {
 
   private int withClient(DistributexClient client) {
     String pool = settings.pool();
-    note("waiting for a slot of " + pool + " on " + where() + " as " + client.identity());
+    String identity = client.identity();
     synchronized (this) {
       if (decided != 0) {
         return decided;
       }
       phase = Phase.WAITING;
+      waitingHere = true;
     }
-    Thread report = reportAfterAWhile(client.identity());
+    long start = System.nanoTime();
+    Thread report = reportAfterAWhile(identity);
     Optional<DistributedLock> granted;
     try {
-      granted = settings.waitLimit() == null ? Optional.of(client.lock(pool)) : client.tryLock(pool, settings.waitLimit());
+      int notTaken = takeTurn(identity, start);
+      if (notTaken != 0) {
+        return notTaken;
+      }
+      note("waiting for a slot of " + pool + " on " + where() + " as " + identity);
+      Duration left = left(start);
+      granted = left == null ? Optional.of(client.lock(pool)) : client.tryLock(pool, left);
     } catch (InterruptedException stopped) {
       synchronized (this) {
         return decided; // Only a signal interrupts the main thread; the client has left the queue.
@@ -147,7 +173,56 @@ final class Runner {
       say("no slot of " + pool + " within " + seconds(settings.waitLimit().toMillis()) + " s; COMMAND not run");
       return Exit.NOT_OBTAINED;
     }
-    return holding(granted.get(), client.identity());
+    return holding(granted.get(), identity);
+  }
+
+  /**
+   * Takes the turn of this machine's runs as {@code identity} (see the class comment), waiting
+   * for it within what is left of {@code -w} since {@code start}, or not at all with {@code -l}.
+   * Zero when taken, else the exit status.
+   *
+   * @throws InterruptedException when a signal stopped the wait
+   */
+  private int takeTurn(String identity, long start) throws InterruptedException {
+    Path file = LocalLock.turnFile(settings.lockDirectory(), settings.server(), settings.pool(), identity);
+    try {
+      turn = LocalLock.tryTake(file);
+      Duration left = left(start);
+      if (turn == null && !settings.localLock() && (left == null || !left.isZero())) {
+        note(otherRun("a slot of " + settings.pool() + " on " + where(), identity) + ": waiting until it ends (" + file + ")");
+        turn = LocalLock.take(file, left);
+      }
+    } catch (IOException | UnsupportedOperationException cannot) {
+      say("cannot lock " + file + ": " + describe(cannot) + "; COMMAND not run");
+      return Exit.CANT_CREATE;
+    } finally {
+      synchronized (this) {
+        waitingHere = false;
+      }
+    }
+    synchronized (this) {
+      if (decided != 0) {
+        return decided;
+      }
+    }
+    if (turn == null) {
+      say(
+          settings.localLock()
+              ? otherRun("a slot of " + settings.pool() + " on " + where(), identity) + " (" + file + "); COMMAND not run"
+              : "no slot of " + settings.pool() + " within " + seconds(settings.waitLimit().toMillis()) + " s: "
+                  + otherRun("it", identity) + "; COMMAND not run");
+      return Exit.NOT_OBTAINED;
+    }
+    note("took the local lock " + file);
+    return 0;
+  }
+
+  /** What is left of {@code -w} since {@code start}; null without {@code -w}. */
+  private Duration left(long start) {
+    if (settings.waitLimit() == null) {
+      return null;
+    }
+    return Duration.ofNanos(Math.max(0, settings.waitLimit().toNanos() - (System.nanoTime() - start)));
   }
 
   private int holding(DistributedLock lock, String identity) {
@@ -169,7 +244,9 @@ final class Runner {
                 "DISTRIBUTEX_TOKEN", Long.toString(lock.token()),
                 "DISTRIBUTEX_SERVER", serverVariable());
         try {
-          started = Child.start(settings.command(), environment);
+          // The secret is this command's credential, not COMMAND's: COMMAND may log its
+          // environment or hand it on to programs that have no business with the server.
+          started = Child.start(settings.command(), environment, Set.of(Settings.SECRET_VARIABLE));
           child = started;
           phase = Phase.RUNNING;
         } catch (IOException cannot) {
@@ -296,10 +373,15 @@ final class Runner {
               } catch (InterruptedException granted) {
                 return; // the wait ended before the report was due: nothing to say
               }
-              String holders = Holders.ask(settings.server(), settings.secret(), settings.pool(), identity);
+              boolean here;
+              synchronized (this) {
+                here = waitingHere;
+              }
+              // The server would name this machine as holder: the run to wait for is ours.
+              String who = here ? otherRun("it", identity) : Holders.ask(settings.server(), settings.secret(), settings.pool(), identity);
               synchronized (this) {
                 if (phase == Phase.WAITING && !Thread.currentThread().isInterrupted()) {
-                  say("waiting for a slot of " + settings.pool() + " on " + where() + ": " + holders);
+                  say("waiting for a slot of " + settings.pool() + " on " + where() + ": " + who);
                 }
               }
             },
@@ -322,6 +404,10 @@ final class Runner {
     return sentence.contains(where()) || sentence.contains(settings.server().toString())
         ? sentence
         : sentence + " (server " + where() + ")";
+  }
+
+  private static String otherRun(String what, String identity) {
+    return "another distributex on this machine holds or waits for " + what + " as " + identity;
   }
 
   private String where() {

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -107,5 +108,23 @@ class SettingsTest {
     assertEquals("..", LocalLock.fileName(".."), "the prefix keeps it a plain name: distributex-...lock");
     assertEquals("caf%C3%A9", LocalLock.fileName("café"));
     assertEquals(Path.of("/tmp/distributex-a%2Fb.lock"), LocalLock.file(Path.of("/tmp"), "a/b"));
+  }
+
+  @Test
+  void turnFilesAreOnePerServerPoolAndIdentity() {
+    Path tmp = Path.of("/tmp");
+    URI server = URI.create("http://locks.example:9889/");
+    Path turn = LocalLock.turnFile(tmp, server, "pool1", "web1");
+    assertEquals(tmp, turn.getParent());
+    assertTrue(turn.getFileName().toString().matches("distributex-run@[0-9a-f]{32}\\.lock"), turn.toString());
+    assertEquals(turn, LocalLock.turnFile(tmp, URI.create("http://LOCKS.example:9889/"), "pool1", "web1"));
+    List<Path> all =
+        List.of(
+            turn,
+            LocalLock.turnFile(tmp, URI.create("http://locks.example:9890/"), "pool1", "web1"),
+            LocalLock.turnFile(tmp, URI.create("http://other.example:9889/"), "pool1", "web1"),
+            LocalLock.turnFile(tmp, server, "pool2", "web1"),
+            LocalLock.turnFile(tmp, server, "pool1", "web2"));
+    assertEquals(all.size(), new HashSet<>(all).size(), "distinct: " + all);
   }
 }
