@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs the real {@code bin/distributex} launcher, as cron would, against an embedded server
- * (PROTOCOL.md section 3). Every wait is bounded; nothing asserts how long something took.
+ * (docs/cli.md). Every wait is bounded; nothing asserts how long something took.
  */
 @Timeout(120)
 class CommandLineIT {

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Who may call the server, from the {@code auth} section (PROTOCOL.md 1.3a): without it everyone
+ * Who may call the server, from the {@code auth} section (docs/protocol.md): without it everyone
  * may; with it every call but {@code /health} needs {@code Authorization: Bearer SECRET} or HTTP
  * Basic with the secret as password. The user name of Basic is ignored for the shared and admin
  * secrets and must be the client's name for a client's own secret.

@@ -3,7 +3,7 @@ package io.distributex.server;
 import java.util.Locale;
 
 /**
- * The calls of PROTOCOL.md section 1, known by their path with or without its trailing slash.
+ * The calls of docs/protocol.md, known by their path with or without its trailing slash.
  * Their lower-case names label the request metrics, so a path nobody configured never becomes a
  * label: every unknown path is {@link #OTHER}.
  */

@@ -1,7 +1,7 @@
 package io.distributex.server;
 
 /**
- * Who a request comes from, as its credentials say (PROTOCOL.md 1.3a): anyone (no {@code auth}
+ * Who a request comes from, as its credentials say (docs/protocol.md): anyone (no {@code auth}
  * configured, or the shared secret), a named client, or the administrator.
  *
  * @param client the client's name, which is the only host it may act as; null for the others

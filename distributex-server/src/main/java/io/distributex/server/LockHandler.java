@@ -27,7 +27,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Every call of PROTOCOL.md section 1: checks the request and its credentials, asks the backend,
+ * Every call of docs/protocol.md: checks the request and its credentials, asks the backend,
  * answers, and counts the answer. A {@code /wait/} that cannot be granted at once parks its
  * exchange with the backend's future and returns, so a waiter costs memory, not a thread; the
  * answer is written when the future completes.

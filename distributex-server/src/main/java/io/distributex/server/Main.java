@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code distributex-server} command (PROTOCOL.md section 3): loads the configuration,
+ * The {@code distributex-server} command (docs/cli.md): loads the configuration,
  * listens, prints {@code distributex listening on http://ADDRESS:PORT} ({@code https} with TLS),
  * and stops cleanly (exit status 0) on SIGTERM or SIGINT. A bad configuration file, or a keystore
  * it cannot read, stops it before it listens, with exit status 2 and one line saying what is wrong.

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 /**
- * What {@code /metrics} shows (PROTOCOL.md 1.5): per pool, what this server's backend did (told
+ * What {@code /metrics} shows (docs/protocol.md): per pool, what this server's backend did (told
  * as a {@link LockListener}) and answered; per call and status, the requests answered; and, read
  * at each scrape, the holders and waiters of every pool.
  *

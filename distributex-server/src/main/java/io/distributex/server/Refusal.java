@@ -2,7 +2,7 @@ package io.distributex.server;
 
 /**
  * A request the server answers with an error instead of serving it: the HTTP status and the body,
- * which starts with {@code INVALID} or {@code ERROR} as PROTOCOL.md 1.2 says.
+ * which starts with {@code INVALID} or {@code ERROR} as docs/protocol.md says.
  */
 final class Refusal extends Exception {
   private static final long serialVersionUID = 1L;

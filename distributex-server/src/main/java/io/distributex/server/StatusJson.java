@@ -11,7 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 
-/** The {@code /status} document of PROTOCOL.md 1.4: every pool, its settings, holders, waiters. */
+/** The {@code /status} document of docs/protocol.md: every pool, its settings, holders, waiters. */
 final class StatusJson {
   private static final JsonFactory JSON = new JsonFactory();
 

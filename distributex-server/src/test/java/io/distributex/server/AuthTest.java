@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** {@code auth} (PROTOCOL.md 1.3a): shared, per-client and admin secrets over real HTTP. */
+/** {@code auth} (docs/protocol.md): shared, per-client and admin secrets over real HTTP. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class AuthTest extends ServerTestBase {
   private static final String SHARED = "shared-s3cret";

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Waiters whose clients have gone (connection reset): the slot handed to them must pass on, and
- * their connections must not leak (PROTOCOL.md 1.3: bad input never leaks a slot). Only raw
+ * their connections must not leak (docs/protocol.md: bad input never leaks a slot). Only raw
  * sockets with {@code Connection: close} are used, so every descriptor the test opens is its own.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)

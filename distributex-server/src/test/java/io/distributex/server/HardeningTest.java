@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Slow, oversized and hostile requests (PROTOCOL.md 1.3): each is cut off or refused, changes no
+ * Slow, oversized and hostile requests (docs/protocol.md): each is cut off or refused, changes no
  * lock, and leaves the server serving others. The timeouts themselves are tested on the real
  * launcher with short settings ({@code ServerLauncherIT}).
  */

@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** PROTOCOL.md 1 and 1.1 over real HTTP: answers, headers, paths, validate, status, health. */
+/** docs/protocol.md and 1.1 over real HTTP: answers, headers, paths, validate, status, health. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class HttpApiTest extends ServerTestBase {
   @Test

@@ -25,7 +25,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** {@code /metrics} (PROTOCOL.md 1.5): names, values, format, and bounded label sets. */
+/** {@code /metrics} (docs/protocol.md): names, values, format, and bounded label sets. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class MetricsTest extends ServerTestBase {
   private static final Set<String> CALLS =

@@ -25,7 +25,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every refusal of PROTOCOL.md 1.2 this build implements: exact status, body (or its prefix where
+ * Every refusal of docs/protocol.md this build implements: exact status, body (or its prefix where
  * the contract gives only an example), text/plain, and nothing changed by the refused call.
  *
  * <p>The refused calls are sent on raw sockets, verbatim, so malformed escapes reach the server

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** {@code /renew/} and {@code /release/} with and without fencing tokens (PROTOCOL.md 1). */
+/** {@code /renew/} and {@code /release/} with and without fencing tokens (docs/protocol.md). */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RenewReleaseTest extends ServerTestBase {
   private Map<String, Object> holder(String pool) {

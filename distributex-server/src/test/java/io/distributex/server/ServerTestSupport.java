@@ -53,7 +53,7 @@ import org.junit.jupiter.api.Assumptions;
  * polling. Every wait here has a deadline.
  */
 final class ServerTestSupport {
-  /** Every pool kind the tests need (PROTOCOL.md section 2 spelling). */
+  /** Every pool kind the tests need (the spelling of docs/operations.md). */
   static final String POOLS_YAML =
       """
       pools:

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** {@code /wait/}: push hand-off, FIFO, active expiry, lease, timeout, queue places (PROTOCOL.md 1.1). */
+/** {@code /wait/}: push hand-off, FIFO, active expiry, lease, timeout, queue places (docs/protocol.md). */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class WaitTest extends ServerTestBase {
   @Test

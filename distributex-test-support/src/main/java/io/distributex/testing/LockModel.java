@@ -13,7 +13,7 @@ import java.util.function.Consumer;
 
 /**
  * The reference model of one pool of a {@link LockBackend}, for model-based tests: plain lists,
- * one thread, no cleverness, so that it is obviously right. It follows PROTOCOL.md 1.1 and the
+ * one thread, no cleverness, so that it is obviously right. It follows docs/protocol.md and the
  * Javadoc of {@link LockBackend}:
  *
  * <ul>

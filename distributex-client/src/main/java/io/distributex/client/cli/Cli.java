@@ -6,7 +6,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The {@code distributex} command (PROTOCOL.md section 3): waits for a slot of a pool, runs a
+ * The {@code distributex} command (docs/cli.md): waits for a slot of a pool, runs a
  * command while holding it, and exits with the command's exit status.
  *
  * <pre>

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Who holds a pool, in a few words, from the server's {@code /status} (PROTOCOL.md 1.4). */
+/** Who holds a pool, in a few words, from the server's {@code /status} (docs/protocol.md). */
 final class Holders {
   private static final int TIMEOUT_MILLIS = 3000;
   private static final int MAX_BODY = 4 << 20;

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The one line about who holds a pool, from /status as PROTOCOL.md 1.4 shows it. */
+/** The one line about who holds a pool, from /status as docs/protocol.md shows it. */
 class HoldersTest {
   private static final String STATUS =
       "{\"pools\":[{\"name\":\"pool1\",\"maxlocks\":1,\"expire\":300,\n"

@@ -15,7 +15,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The command line as PROTOCOL.md section 3 spells it, and every way it can be wrong. */
+/** The command line as docs/cli.md spells it, and every way it can be wrong. */
 class SettingsTest {
   private static Settings parse(String... args) throws Exception {
     return Settings.parse(args, Map.of());

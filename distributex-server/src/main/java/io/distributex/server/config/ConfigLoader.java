@@ -18,7 +18,7 @@ import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.reader.ReaderException;
 
 /**
- * Reads the server's YAML configuration file (PROTOCOL.md section 2). Only YAML's plain data is
+ * Reads the server's YAML configuration file (docs/operations.md). Only YAML's plain data is
  * read, never Java objects, and the file's size, nesting and aliases are bounded, so a hostile file
  * cannot run code or exhaust memory. Any fault ends in one {@link ConfigException} naming file,
  * line and key.

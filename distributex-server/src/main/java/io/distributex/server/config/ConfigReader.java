@@ -88,7 +88,7 @@ final class ConfigReader {
         throw host.error(e.getMessage());
       }
     }
-    // PROTOCOL.md's own example gives both spellings: the list, the newer and fuller, wins.
+    // the documented example gives both spellings: the list, the newer and fuller, wins.
     if (port != null) {
       port.integer(1, 65535);
     }

@@ -22,8 +22,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ConfigLoaderTest {
-  /** PROTOCOL.md section 2, verbatim. */
-  private static final String PROTOCOL_EXAMPLE =
+  /** Every key at once, both memcached spellings among them (the list wins). */
+  private static final String DOCUMENTED_EXAMPLE =
       """
       port: 9889                 # optional; -p wins
       bind: 0.0.0.0              # optional
@@ -84,7 +84,7 @@ class ConfigLoaderTest {
   @Test
   void protocolExampleWithMemcacheServersParsesToItsValues() throws ConfigException {
     DistributexConfig config =
-        parse(withoutLines(PROTOCOL_EXAMPLE, "memcachehost:", "memcacheport:"));
+        parse(withoutLines(DOCUMENTED_EXAMPLE, "memcachehost:", "memcacheport:"));
 
     assertEquals(9889, config.port());
     assertEquals("0.0.0.0", config.bind());
@@ -106,7 +106,7 @@ class ConfigLoaderTest {
 
   @Test
   void protocolExampleWithTheOldMemcacheSpellingParsesToOneServer() throws ConfigException {
-    DistributexConfig config = parse(withoutLines(PROTOCOL_EXAMPLE, "memcache:", "  servers:"));
+    DistributexConfig config = parse(withoutLines(DOCUMENTED_EXAMPLE, "memcache:", "  servers:"));
 
     assertEquals(List.of(new MemcacheAddress("localhost", 11211)), config.memcacheServers());
     assertEquals(EXAMPLE_POOLS, config.pools());
@@ -114,7 +114,7 @@ class ConfigLoaderTest {
 
   @Test
   void protocolExampleVerbatimTakesTheServerListOverTheOldSpelling() throws ConfigException {
-    DistributexConfig config = parse(PROTOCOL_EXAMPLE);
+    DistributexConfig config = parse(DOCUMENTED_EXAMPLE);
 
     assertEquals(
         List.of(new MemcacheAddress("10.0.0.5", 11211), new MemcacheAddress("10.0.0.6", 11211)),
@@ -272,7 +272,7 @@ class ConfigLoaderTest {
   @Test
   void secretsNeverShowInToString() throws ConfigException {
     DistributexConfig config =
-        parse(withoutLines(PROTOCOL_EXAMPLE, "memcachehost:", "memcacheport:"));
+        parse(withoutLines(DOCUMENTED_EXAMPLE, "memcachehost:", "memcacheport:"));
 
     String shown = config.toString();
     assertTrue(shown.contains("web1"), shown);
