@@ -41,7 +41,7 @@ final class CliBench implements Measure {
     String m = name();
     Path home = Home.dir();
     Path launcher = home.resolve("bin/distributex");
-    Path jar = home.resolve("distributex-client/target/distributex.jar");
+    Path jar = home.resolve("distributex-cli/target/distributex.jar");
     if (!Files.isExecutable(launcher)) {
       report.unavailable(m, launcher + " does not exist yet");
       return;

@@ -58,7 +58,7 @@ class BenchQuickIT {
     Map<String, String> statuses = statuses(out.resolve("bench.json"));
     assertEquals(MEASURES, List.copyOf(statuses.keySet()), "the measures in bench.json");
     boolean cliBuilt = Files.isExecutable(HOME.resolve("bin/distributex"))
-        && Files.isRegularFile(HOME.resolve("distributex-client/target/distributex.jar"));
+        && Files.isRegularFile(HOME.resolve("distributex-cli/target/distributex.jar"));
     for (String measure : MEASURES) {
       String expected = measure.equals("cli") && !cliBuilt ? "not available" : "completed";
       assertEquals(expected, statuses.get(measure), () -> measure + "'s status; output:\n" + tail(log));

@@ -16,14 +16,14 @@ import java.util.concurrent.ExecutorService;
  * A tiny HTTP server that records every request and answers as the test says: for what our
  * server cannot do yet (authentication) or should never do (answers outside the protocol).
  */
-final class StubServer implements AutoCloseable {
+public final class StubServer implements AutoCloseable {
   /** What a test answers; it may also keep the exchange and answer it later. */
-  interface Answerer {
+  public interface Answerer {
     void answer(HttpExchange exchange) throws IOException;
   }
 
   /** One recorded request. */
-  record Request(String path, String query, String authorization) {
+  public record Request(String path, String query, String authorization) {
     String param(String key) {
       for (String pair : query == null ? new String[0] : query.split("&")) {
         int equals = pair.indexOf('=');
@@ -39,7 +39,7 @@ final class StubServer implements AutoCloseable {
   private final ExecutorService executor = Executors.newCachedThreadPool();
   final List<Request> requests = new CopyOnWriteArrayList<>();
 
-  StubServer(Answerer answerer) {
+  public StubServer(Answerer answerer) {
     if (System.getProperty("sun.net.httpserver.nodelay") == null) {
       System.setProperty("sun.net.httpserver.nodelay", "true");
     }
@@ -63,7 +63,7 @@ final class StubServer implements AutoCloseable {
   }
 
   /** A stub that answers {@code /wait/} requests with {@code onWait} and every other one {@code OK}. */
-  static StubServer answeringWaits(Answerer onWait) {
+  public static StubServer answeringWaits(Answerer onWait) {
     return new StubServer(
         exchange -> {
           if (exchange.getRequestURI().getPath().equals("/wait/")) {
@@ -74,11 +74,11 @@ final class StubServer implements AutoCloseable {
         });
   }
 
-  URI uri() {
+  public URI uri() {
     return URI.create("http://127.0.0.1:" + http.getAddress().getPort() + "/");
   }
 
-  static void send(HttpExchange exchange, int status, String body, String... headers) throws IOException {
+  public static void send(HttpExchange exchange, int status, String body, String... headers) throws IOException {
     try (exchange) {
       for (int i = 0; i < headers.length; i += 2) {
         exchange.getResponseHeaders().set(headers[i], headers[i + 1]);
@@ -90,7 +90,7 @@ final class StubServer implements AutoCloseable {
     }
   }
 
-  List<Request> requests(String path) {
+  public List<Request> requests(String path) {
     return requests.stream().filter(request -> request.path().equals(path)).toList();
   }
 

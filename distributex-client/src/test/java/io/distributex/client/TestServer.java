@@ -15,9 +15,9 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 /** An embedded Distributex server on a free loopback port, with the pools the tests use. */
-final class TestServer implements AutoCloseable {
+public final class TestServer implements AutoCloseable {
   /** How long any test waits for something that should happen soon; generous for slow machines. */
-  static final Duration PATIENCE = Duration.ofSeconds(15);
+  public static final Duration PATIENCE = Duration.ofSeconds(15);
 
   private static final String CONFIG =
       String.join(
@@ -47,7 +47,7 @@ final class TestServer implements AutoCloseable {
     this.port = server.address().getPort();
   }
 
-  static TestServer start() {
+  public static TestServer start() {
     return new TestServer(startOn(0));
   }
 
@@ -60,17 +60,17 @@ final class TestServer implements AutoCloseable {
     }
   }
 
-  URI uri() {
+  public URI uri() {
     return URI.create("http://127.0.0.1:" + port + "/");
   }
 
   /** A client builder aimed at this server. */
-  DistributexClient.Builder client() {
+  public DistributexClient.Builder client() {
     return DistributexClient.builder().server(uri());
   }
 
   /** Stops the server and starts a new one, with empty pools, on the same port. */
-  void restart() {
+  public void restart() {
     server.close();
     server = startOn(port);
   }
@@ -81,15 +81,15 @@ final class TestServer implements AutoCloseable {
     server.close();
   }
 
-  List<String> waiters(String pool) {
+  public List<String> waiters(String pool) {
     return snapshot(pool).waiters().stream().map(Waiter::host).collect(Collectors.toList());
   }
 
-  List<String> holders(String pool) {
+  public List<String> holders(String pool) {
     return snapshot(pool).holders().stream().map(Grant::host).collect(Collectors.toList());
   }
 
-  List<Long> tokens(String pool) {
+  public List<Long> tokens(String pool) {
     return snapshot(pool).holders().stream().map(Grant::token).collect(Collectors.toList());
   }
 
@@ -101,7 +101,7 @@ final class TestServer implements AutoCloseable {
   }
 
   /** Waits, bounded by {@link #PATIENCE}, until {@code condition} holds. */
-  static void eventually(String what, BooleanSupplier condition) throws InterruptedException {
+  public static void eventually(String what, BooleanSupplier condition) throws InterruptedException {
     long until = System.nanoTime() + PATIENCE.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() - until > 0) {

@@ -1,4 +1,4 @@
-package io.distributex.client.cli;
+package io.distributex.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

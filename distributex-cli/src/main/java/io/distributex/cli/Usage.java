@@ -1,4 +1,4 @@
-package io.distributex.client.cli;
+package io.distributex.cli;
 
 /** The help text, in the shape of 0.7's (argparse) help so that its users find their way. */
 final class Usage {

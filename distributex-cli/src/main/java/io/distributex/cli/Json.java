@@ -1,4 +1,4 @@
-package io.distributex.client.cli;
+package io.distributex.cli;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.distributex.client.cli;
+package io.distributex.cli;
 
 import java.io.IOException;
 import java.math.BigDecimal;

@@ -1,4 +1,4 @@
-package io.distributex.client.cli;
+package io.distributex.cli;
 
 import io.distributex.server.DistributexServer;
 import io.distributex.server.config.ConfigLoader;

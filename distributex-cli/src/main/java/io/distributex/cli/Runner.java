@@ -1,4 +1,4 @@
-package io.distributex.client.cli;
+package io.distributex.cli;
 
 import io.distributex.client.AuthenticationException;
 import io.distributex.client.DistributedLock;

@@ -1,4 +1,4 @@
-package io.distributex.client;
+package io.distributex.cli;
 
 import static io.distributex.client.TestServer.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.distributex.client.DistributexClient;
+import io.distributex.client.StubServer;
+import io.distributex.client.TestServer;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.http.HttpClient;

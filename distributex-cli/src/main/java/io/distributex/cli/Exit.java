@@ -1,4 +1,4 @@
-package io.distributex.client.cli;
+package io.distributex.cli;
 
 /**
  * The exit statuses of the command besides COMMAND's own (sysexits.h numbers). A signal N that
