@@ -30,8 +30,8 @@ final class InMemoryPool implements PoolState {
   private final TokenSequence tokens;
   private final WaiterLimit waiterLimit;
   private final LockListener listener;
-  private final LinkedHashMap<String, Hold> holders = new LinkedHashMap<>();
-  private final LinkedHashMap<String, QueuedAcquire> queue = new LinkedHashMap<>();
+  private final LinkedHashMap<String, InMemoryGrant> holders = new LinkedHashMap<>();
+  private final LinkedHashMap<String, QueuedWait> queue = new LinkedHashMap<>();
   private boolean closed;
 
   InMemoryPool(
@@ -62,7 +62,7 @@ final class InMemoryPool implements PoolState {
           if (now.isPresent() || timeout.filter(Duration::isZero).isPresent()) {
             return CompletableFuture.completedFuture(now);
           }
-          QueuedAcquire previous = queue.get(host);
+          QueuedWait previous = queue.get(host);
           long since = time.currentTimeMillis();
           if (previous == null) {
             waiterLimit.reserve();
@@ -77,14 +77,14 @@ final class InMemoryPool implements PoolState {
               timeout.isEmpty()
                   ? () -> {}
                   : time.schedule(() -> leave(host, future, true), timeout.get().toMillis());
-          queue.put(host, new QueuedAcquire(future, lease, since, timer));
+          queue.put(host, new QueuedWait(future, lease, since, timer));
           return future;
         });
   }
 
   private Optional<Grant> tryAcquireLocked(
       String host, Optional<Duration> lease, List<Runnable> after) {
-    Hold held = holders.get(host);
+    InMemoryGrant held = holders.get(host);
     if (held != null) {
       return Optional.of(renewed(held, pool.holdPeriod(lease)).grant(pool));
     }
@@ -100,7 +100,7 @@ final class InMemoryPool implements PoolState {
   public Release release(String host, OptionalLong token) {
     return locked(
         after -> {
-          Hold held = holders.get(host);
+          InMemoryGrant held = holders.get(host);
           if (held != null) {
             if (token.isPresent() && token.getAsLong() != held.token()) {
               return Release.TOKEN_MISMATCH;
@@ -110,7 +110,7 @@ final class InMemoryPool implements PoolState {
             end(held, after);
             return Release.RELEASED;
           }
-          QueuedAcquire queued = queue.remove(host);
+          QueuedWait queued = queue.remove(host);
           if (queued != null) {
             dequeued(queued, after);
             return Release.LEFT_QUEUE;
@@ -123,7 +123,7 @@ final class InMemoryPool implements PoolState {
   public Optional<Grant> renew(String host, OptionalLong token) {
     return locked(
         after -> {
-          Hold held = holders.get(host);
+          InMemoryGrant held = holders.get(host);
           if (held == null || (token.isPresent() && token.getAsLong() != held.token())) {
             return Optional.empty();
           }
@@ -135,7 +135,7 @@ final class InMemoryPool implements PoolState {
   public boolean withdraw(String host, long token) {
     return locked(
         after -> {
-          Hold held = holders.get(host);
+          InMemoryGrant held = holders.get(host);
           if (held == null || held.token() != token || held.claimed()) {
             return false;
           }
@@ -173,7 +173,7 @@ final class InMemoryPool implements PoolState {
       }
       closed = true;
       holders.values().forEach(hold -> hold.expiry().cancel());
-      for (QueuedAcquire queued : queue.values()) {
+      for (QueuedWait queued : queue.values()) {
         queued.timeout().cancel();
         waiterLimit.free();
         after.add(() -> queued.future().completeExceptionally(new BackendClosedException()));
@@ -191,7 +191,7 @@ final class InMemoryPool implements PoolState {
   private boolean leave(String host, CompletableFuture<Optional<Grant>> future, boolean timedOut) {
     List<Runnable> after = new ArrayList<>(1);
     synchronized (this) {
-      QueuedAcquire queued = queue.get(host);
+      QueuedWait queued = queue.get(host);
       if (closed || queued == null || queued.future() != future) {
         return false;
       }
@@ -211,7 +211,7 @@ final class InMemoryPool implements PoolState {
   private void expire(String host, long token, long deadline) {
     List<Runnable> after = new ArrayList<>(1);
     synchronized (this) {
-      Hold held = holders.get(host);
+      InMemoryGrant held = holders.get(host);
       if (closed || held == null || held.token() != token || held.expiresAt() != deadline) {
         return;
       }
@@ -222,13 +222,13 @@ final class InMemoryPool implements PoolState {
     after.forEach(Runnable::run);
   }
 
-  private void dequeued(QueuedAcquire queued, List<Runnable> after) {
+  private void dequeued(QueuedWait queued, List<Runnable> after) {
     queued.timeout().cancel();
     waiterLimit.free();
     after.add(() -> queued.future().complete(Optional.empty()));
   }
 
-  private void end(Hold hold, List<Runnable> after) {
+  private void end(InMemoryGrant hold, List<Runnable> after) {
     hold.expiry().cancel();
     holders.remove(hold.host());
     handOff(after);
@@ -236,12 +236,12 @@ final class InMemoryPool implements PoolState {
 
   /** Grants free slots to the head of the queue, in order, until slots or waiters run out. */
   private void handOff(List<Runnable> after) {
-    Iterator<Map.Entry<String, QueuedAcquire>> first = queue.entrySet().iterator();
+    Iterator<Map.Entry<String, QueuedWait>> first = queue.entrySet().iterator();
     while (holders.size() < pool.maxlocks() && first.hasNext()) {
-      Map.Entry<String, QueuedAcquire> next = first.next();
+      Map.Entry<String, QueuedWait> next = first.next();
       first.remove();
       String host = next.getKey();
-      QueuedAcquire queued = next.getValue();
+      QueuedWait queued = next.getValue();
       queued.timeout().cancel();
       waiterLimit.free();
       Grant grant = grant(host, pool.holdPeriod(queued.lease())).grant(pool);
@@ -258,17 +258,17 @@ final class InMemoryPool implements PoolState {
     }
   }
 
-  private Hold grant(String host, Duration period) {
-    return schedule(new Hold(host, tokens.next(), time.currentTimeMillis(), period));
+  private InMemoryGrant grant(String host, Duration period) {
+    return schedule(new InMemoryGrant(host, tokens.next(), time.currentTimeMillis(), period));
   }
 
-  private Hold renewed(Hold held, Duration period) {
+  private InMemoryGrant renewed(InMemoryGrant held, Duration period) {
     held.expiry().cancel();
     return schedule(held.renewed(time.currentTimeMillis(), period));
   }
 
-  private Hold schedule(Hold hold) {
-    Hold scheduled = hold;
+  private InMemoryGrant schedule(InMemoryGrant hold) {
+    InMemoryGrant scheduled = hold;
     if (hold.expires()) {
       scheduled =
           hold.withExpiry(

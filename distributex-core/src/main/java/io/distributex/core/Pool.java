@@ -16,10 +16,12 @@ import java.util.Set;
  * @param name the pool's name, as in requests
  * @param expire how long a hold lasts after grant or renewal; zero means it never expires
  * @param maxlocks how many hosts may hold the pool at once, at least 1
- * @param servers the hosts allowed to use the pool; empty means every host
+ * @param allowedHosts the hosts allowed to use the pool (the YAML key {@code servers}); empty
+ *     means every host
  * @param strict whether release and renew must carry the holder's token
  */
-public record Pool(String name, Duration expire, int maxlocks, Set<String> servers, boolean strict) {
+public record Pool(
+    String name, Duration expire, int maxlocks, Set<String> allowedHosts, boolean strict) {
   /** The hold period of a pool whose configuration names none: 1800 s, as in 0.7. */
   public static final Duration DEFAULT_EXPIRE = Duration.ofSeconds(1800);
 
@@ -30,7 +32,7 @@ public record Pool(String name, Duration expire, int maxlocks, Set<String> serve
     Names.check("pool", name);
     checkArgument(expire != null && !expire.isNegative(), "expire must not be negative: %s", expire);
     checkArgument(maxlocks >= 1, "maxlocks must be at least 1, got %s", maxlocks);
-    servers = ImmutableSet.copyOf(servers);
+    allowedHosts = ImmutableSet.copyOf(allowedHosts);
   }
 
   /** A mutex pool open to every host, with the default expiry. */
@@ -45,7 +47,7 @@ public record Pool(String name, Duration expire, int maxlocks, Set<String> serve
 
   /** Whether {@code host} may use this pool. */
   public boolean allows(String host) {
-    return servers.isEmpty() || servers.contains(host);
+    return allowedHosts.isEmpty() || allowedHosts.contains(host);
   }
 
   /**

@@ -1,7 +1,7 @@
 package io.distributex.core;
 
 /** An acquire would have to queue, but the backend already holds its limit of waiters. */
-public class TooManyWaitersException extends DistributexException {
+public class TooManyWaitersException extends LockBackendException {
   private static final long serialVersionUID = 1L;
   private final int limit;
 

@@ -62,7 +62,7 @@ final class StartupSummary {
     return pool.name() + " (maxlocks " + pool.maxlocks()
         + ", expire " + (pool.expires() ? pool.expire().toSeconds() + " s" : "never")
         + (pool.strict() ? ", strict" : "")
-        + (pool.servers().isEmpty() ? "" : ", hosts " + String.join(" ", pool.servers()))
+        + (pool.allowedHosts().isEmpty() ? "" : ", hosts " + String.join(" ", pool.allowedHosts()))
         + ")";
   }
 }

@@ -41,7 +41,7 @@ final class StatusJson {
     json.writeNumberField("expire", pool.expire().toSeconds());
     json.writeBooleanField("strict", pool.strict());
     json.writeArrayFieldStart("servers");
-    for (String host : pool.servers()) {
+    for (String host : pool.allowedHosts()) {
       json.writeString(host);
     }
     json.writeEndArray();

@@ -86,14 +86,14 @@ final class StatusPage {
         .append("<div class=\"settings\">expire ")
         .append(pool.expires() ? span(pool.expire().toMillis()) : "never")
         .append(pool.strict() ? " · strict" : "");
-    if (!pool.servers().isEmpty()) {
-      html.append(" · hosts: ").append(escape(String.join(", ", pool.servers())));
+    if (!pool.allowedHosts().isEmpty()) {
+      html.append(" · hosts: ").append(escape(String.join(", ", pool.allowedHosts())));
     }
     html.append("</div>\n");
     if (held == 0) {
       html.append("<p class=\"none\">No holders.</p>\n");
     } else {
-      html.append("<table><tr><th>Holder</th><th>Token</th><th>Held for</th>")
+      html.append("<table><tr><th>StoredGrant</th><th>Token</th><th>Held for</th>")
           .append("<th>Expires in</th></tr>\n");
       for (Grant grant : snapshot.holders()) {
         html.append("<tr><td class=\"host\">").append(escape(grant.host()))

@@ -1,7 +1,7 @@
 package io.distributex.core.shared;
 
 import io.distributex.core.TimeSource;
-import io.distributex.core.shared.SharedPool.Holder;
+import io.distributex.core.shared.SharedPool.StoredGrant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -22,7 +22,7 @@ final class HoldSightings {
 
   /** One hold with one deadline: a renewal is a new sighting. */
   private record Sighting(String host, long token, long expiresAt) {
-    static Sighting of(Holder holder) {
+    static Sighting of(StoredGrant holder) {
       return new Sighting(holder.host(), holder.token(), holder.expiresAt());
     }
   }
@@ -35,7 +35,7 @@ final class HoldSightings {
   synchronized void see(SharedPool state) {
     long now = time.elapsedMillis();
     Set<Sighting> current = new HashSet<>();
-    for (Holder holder : state.holders()) {
+    for (StoredGrant holder : state.holders()) {
       if (holder.expiresAt() != Long.MAX_VALUE) {
         Sighting sighting = Sighting.of(holder);
         current.add(sighting);
@@ -49,7 +49,7 @@ final class HoldSightings {
    * The wall-clock time from which this server may end {@code holder}: its stored deadline, or
    * later when this server's monotonic clock has not yet seen its period run.
    */
-  synchronized long endOf(Holder holder) {
+  synchronized long endOf(StoredGrant holder) {
     if (holder.expiresAt() == Long.MAX_VALUE) {
       return Long.MAX_VALUE;
     }

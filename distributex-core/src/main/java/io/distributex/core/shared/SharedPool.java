@@ -29,8 +29,8 @@ record SharedPool(
     long version,
     long lastToken,
     long lastDeadline,
-    List<Holder> holders,
-    List<Queued> queue,
+    List<StoredGrant> holders,
+    List<StoredWait> queue,
     List<Long> lost) {
   private static final byte FORMAT = 4;
 
@@ -59,7 +59,7 @@ record SharedPool(
    *     renewal) and been answered with it: then it is never {@linkplain
    *     LockBackend#withdraw withdrawn} as undelivered
    */
-  record Holder(
+  record StoredGrant(
       String host,
       long token,
       long acquired,
@@ -70,13 +70,13 @@ record SharedPool(
       long order,
       boolean claimed) {
     /** Delivered to its waiter's server. */
-    Holder confirmed() {
-      return new Holder(host, token, acquired, periodMs, expiresAt, waitId, 0, order, claimed);
+    StoredGrant confirmed() {
+      return new StoredGrant(host, token, acquired, periodMs, expiresAt, waitId, 0, order, claimed);
     }
 
     /** Restarted at the holder's own request: delivered, and claimed. */
-    Holder renewed(long newPeriodMs, long newExpiresAt, long newOrder) {
-      return new Holder(host, token, acquired, newPeriodMs, newExpiresAt, waitId, 0, newOrder, true);
+    StoredGrant renewed(long newPeriodMs, long newExpiresAt, long newOrder) {
+      return new StoredGrant(host, token, acquired, newPeriodMs, newExpiresAt, waitId, 0, newOrder, true);
     }
 
     Grant grant(String pool) {
@@ -99,7 +99,7 @@ record SharedPool(
    * @param giveUpAt epoch ms when the wait times out; {@link Long#MAX_VALUE} when never
    * @param order when {@code giveUpAt} was set, among the pool's deadlines
    */
-  record Queued(
+  record StoredWait(
       String host,
       String server,
       long waitId,
@@ -118,7 +118,7 @@ record SharedPool(
       out.writeLong(lastToken);
       out.writeLong(lastDeadline);
       out.writeInt(holders.size());
-      for (Holder holder : holders) {
+      for (StoredGrant holder : holders) {
         out.writeUTF(holder.host());
         out.writeLong(holder.token());
         out.writeLong(holder.acquired());
@@ -134,7 +134,7 @@ record SharedPool(
         out.writeLong(waitId);
       }
       out.writeInt(queue.size());
-      for (Queued queued : queue) {
+      for (StoredWait queued : queue) {
         out.writeUTF(queued.host());
         out.writeUTF(queued.server());
         out.writeLong(queued.waitId());
@@ -161,10 +161,10 @@ record SharedPool(
       long lastToken = in.readLong();
       long lastDeadline = in.readLong();
       int holderCount = in.readInt();
-      List<Holder> holders = new ArrayList<>(Math.min(holderCount, 1024));
+      List<StoredGrant> holders = new ArrayList<>(Math.min(holderCount, 1024));
       for (int i = 0; i < holderCount; i++) {
         holders.add(
-            new Holder(
+            new StoredGrant(
                 in.readUTF(),
                 in.readLong(),
                 in.readLong(),
@@ -184,10 +184,10 @@ record SharedPool(
         lost.add(in.readLong());
       }
       int queueLength = in.readInt();
-      List<Queued> queue = new ArrayList<>(Math.min(queueLength, 1 << 16));
+      List<StoredWait> queue = new ArrayList<>(Math.min(queueLength, 1 << 16));
       for (int i = 0; i < queueLength; i++) {
         queue.add(
-            new Queued(
+            new StoredWait(
                 in.readUTF(),
                 in.readUTF(),
                 in.readLong(),

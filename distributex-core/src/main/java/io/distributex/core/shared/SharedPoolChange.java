@@ -4,8 +4,8 @@ import io.distributex.core.Grant;
 import io.distributex.core.LockListener;
 import io.distributex.core.Pool;
 import io.distributex.core.Release;
-import io.distributex.core.shared.SharedPool.Holder;
-import io.distributex.core.shared.SharedPool.Queued;
+import io.distributex.core.shared.SharedPool.StoredGrant;
+import io.distributex.core.shared.SharedPool.StoredWait;
 import io.distributex.core.spi.TokenSequence;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,13 +38,13 @@ final class SharedPoolChange {
   private final long version;
   private long lastToken;
   private long lastDeadline;
-  private final List<Holder> holders;
-  private final List<Queued> queue;
+  private final List<StoredGrant> holders;
+  private final List<StoredWait> queue;
   private final List<Long> lost;
   private final Set<Long> liveWaits;
-  private final ToLongFunction<Holder> endOf;
+  private final ToLongFunction<StoredGrant> endOf;
   private final List<Consumer<LockListener>> events = new ArrayList<>();
-  private final List<Holder> directGrants = new ArrayList<>();
+  private final List<StoredGrant> directGrants = new ArrayList<>();
   private boolean changed;
 
   /**
@@ -61,7 +61,7 @@ final class SharedPoolChange {
       String server,
       Set<Long> liveWaits,
       long confirmWithinMs,
-      ToLongFunction<Holder> endOf) {
+      ToLongFunction<StoredGrant> endOf) {
     this.pool = pool;
     this.now = now;
     this.server = server;
@@ -95,7 +95,7 @@ final class SharedPoolChange {
    * which only the caller's answer tells of: if the write's outcome is unknown, they may be
    * stored although their caller is told it failed.
    */
-  List<Holder> directGrants() {
+  List<StoredGrant> directGrants() {
     return directGrants;
   }
 
@@ -114,7 +114,7 @@ final class SharedPoolChange {
       int queued = -1;
       boolean timedOut = false;
       for (int i = 0; i < holders.size(); i++) {
-        Holder each = holders.get(i);
+        StoredGrant each = holders.get(i);
         long deadline = holderDeadline(each);
         if (deadline <= now && (deadline < due || (deadline == due && each.order() < order))) {
           due = deadline;
@@ -124,7 +124,7 @@ final class SharedPoolChange {
         }
       }
       for (int i = 0; i < queue.size(); i++) {
-        Queued each = queue.get(i);
+        StoredWait each = queue.get(i);
         long deadline = Math.min(each.giveUpAt(), each.staleAt());
         if (deadline <= now && (deadline < due || (deadline == due && each.order() < order))) {
           due = deadline;
@@ -135,7 +135,7 @@ final class SharedPoolChange {
         }
       }
       if (holder >= 0) {
-        Holder ended = holders.remove(holder);
+        StoredGrant ended = holders.remove(holder);
         if (ended.confirmBy() != 0 && ended.confirmBy() <= endOf.applyAsLong(ended)) {
           lose(ended.waitId()); // never delivered: taken back
         } else {
@@ -145,7 +145,7 @@ final class SharedPoolChange {
         changed = true;
         handOff();
       } else if (queued >= 0) {
-        Queued left = queue.remove(queued);
+        StoredWait left = queue.remove(queued);
         if (timedOut) {
           events.add(listener -> listener.waitTimedOut(pool.name(), left.host()));
         } else {
@@ -172,7 +172,7 @@ final class SharedPoolChange {
   /** Marks the grants to this server's waits {@code waitIds} as delivered. */
   void confirm(Set<Long> waitIds) {
     for (int i = 0; i < holders.size(); i++) {
-      Holder holder = holders.get(i);
+      StoredGrant holder = holders.get(i);
       if (holder.confirmBy() != 0 && waitIds.contains(holder.waitId())) {
         holders.set(i, holder.confirmed());
         changed = true;
@@ -186,11 +186,11 @@ final class SharedPoolChange {
    */
   void refresh(Set<Long> waitIds, long staleAt, long refreshBefore) {
     for (int i = 0; i < queue.size(); i++) {
-      Queued queued = queue.get(i);
+      StoredWait queued = queue.get(i);
       if (waitIds.contains(queued.waitId()) && queued.staleAt() < refreshBefore) {
         queue.set(
             i,
-            new Queued(
+            new StoredWait(
                 queued.host(),
                 queued.server(),
                 queued.waitId(),
@@ -205,13 +205,13 @@ final class SharedPoolChange {
   }
 
   /** The host's slot now if it holds or one is free and nobody waits: {@code /get/}. */
-  Optional<Holder> tryAcquire(String host, Optional<Duration> lease) {
+  Optional<StoredGrant> tryAcquire(String host, Optional<Duration> lease) {
     int held = holderIndex(host);
     if (held >= 0) {
       return Optional.of(renew(held, pool.holdPeriod(lease)));
     }
     if (holders.size() < pool.maxlocks() && queue.isEmpty()) {
-      Holder granted = grant(host, pool.holdPeriod(lease), 0, 0);
+      StoredGrant granted = grant(host, pool.holdPeriod(lease), 0, 0);
       directGrants.add(granted);
       Grant grant = granted.grant(pool.name());
       events.add(listener -> listener.granted(grant, Optional.empty()));
@@ -230,13 +230,13 @@ final class SharedPoolChange {
     long order = giveUpAt == Long.MAX_VALUE ? 0 : ++lastDeadline;
     changed = true;
     for (int i = 0; i < queue.size(); i++) {
-      Queued queued = queue.get(i);
+      StoredWait queued = queue.get(i);
       if (queued.host().equals(host)) {
-        queue.set(i, new Queued(host, server, waitId, queued.since(), leaseMs, staleAt, giveUpAt, order));
+        queue.set(i, new StoredWait(host, server, waitId, queued.since(), leaseMs, staleAt, giveUpAt, order));
         return;
       }
     }
-    queue.add(new Queued(host, server, waitId, now, leaseMs, staleAt, giveUpAt, order));
+    queue.add(new StoredWait(host, server, waitId, now, leaseMs, staleAt, giveUpAt, order));
   }
 
   /** Takes the wait {@code waitId} out of line; false when it is not in line. */
@@ -287,7 +287,7 @@ final class SharedPoolChange {
       }
     }
     for (int i = holders.size() - 1; i >= 0; i--) {
-      Holder holder = holders.get(i);
+      StoredGrant holder = holders.get(i);
       if (waitIds.contains(holder.waitId()) && !holder.claimed()) {
         end(i);
         ended++;
@@ -305,7 +305,7 @@ final class SharedPoolChange {
   }
 
   /** Restarts the host's hold period; empty when it holds nothing under {@code token}. */
-  Optional<Holder> renew(String host, OptionalLong token) {
+  Optional<StoredGrant> renew(String host, OptionalLong token) {
     int held = holderIndex(host);
     if (held < 0 || (token.isPresent() && token.getAsLong() != holders.get(held).token())) {
       return Optional.empty();
@@ -322,7 +322,7 @@ final class SharedPoolChange {
 
   private void handOff() {
     while (holders.size() < pool.maxlocks() && !queue.isEmpty()) {
-      Queued next = queue.remove(0);
+      StoredWait next = queue.remove(0);
       boolean delivered = next.server().equals(server) && liveWaits.contains(next.waitId());
       long confirmBy = delivered ? 0 : now + confirmWithinMs;
       Optional<Duration> lease =
@@ -334,10 +334,10 @@ final class SharedPoolChange {
     }
   }
 
-  private Holder grant(String host, Duration period, long waitId, long confirmBy) {
+  private StoredGrant grant(String host, Duration period, long waitId, long confirmBy) {
     lastToken = Math.max(lastToken + 1, now * TokenSequence.PER_MILLI);
-    Holder holder =
-        new Holder(
+    StoredGrant holder =
+        new StoredGrant(
             host, lastToken, now, period.toMillis(), deadline(period), waitId, confirmBy, order(period), false);
     holders.add(holder);
     changed = true;
@@ -345,8 +345,8 @@ final class SharedPoolChange {
   }
 
   /** Restarts a hold; the holder asked for it itself, so the grant is delivered, too. */
-  private Holder renew(int index, Duration period) {
-    Holder renewed = holders.get(index).renewed(period.toMillis(), deadline(period), order(period));
+  private StoredGrant renew(int index, Duration period) {
+    StoredGrant renewed = holders.get(index).renewed(period.toMillis(), deadline(period), order(period));
     holders.set(index, renewed);
     changed = true;
     return renewed;
@@ -360,7 +360,7 @@ final class SharedPoolChange {
     return period.isZero() ? Long.MAX_VALUE : now + period.toMillis();
   }
 
-  private long holderDeadline(Holder holder) {
+  private long holderDeadline(StoredGrant holder) {
     long end = endOf.applyAsLong(holder);
     return holder.confirmBy() == 0 ? end : Math.min(end, holder.confirmBy());
   }

@@ -12,8 +12,8 @@ import io.distributex.core.TooManyWaitersException;
 import io.distributex.core.Waiter;
 import io.distributex.core.shared.PoolValues.Proposal;
 import io.distributex.core.shared.PoolValues.Written;
-import io.distributex.core.shared.SharedPool.Holder;
-import io.distributex.core.shared.SharedPool.Queued;
+import io.distributex.core.shared.SharedPool.StoredGrant;
+import io.distributex.core.shared.SharedPool.StoredWait;
 import io.distributex.core.spi.PendingAcquire;
 import io.distributex.core.spi.PoolState;
 import io.distributex.core.spi.WaiterLimit;
@@ -130,12 +130,12 @@ final class SharedStatePool implements PoolState {
     // Armed before the wait can be answered, so that answering it always disarms it.
     timeout.ifPresent(
         limit -> wait.timeout = time.schedule(() -> io.execute(this::timeOut), limit.toMillis()));
-    Optional<Holder> now;
+    Optional<StoredGrant> now;
     try {
       now =
           change(
               edit -> {
-                Optional<Holder> granted = edit.tryAcquire(host, lease);
+                Optional<StoredGrant> granted = edit.tryAcquire(host, lease);
                 if (granted.isEmpty() && timeout.filter(Duration::isZero).isEmpty()) {
                   checkSize(edit);
                   reserve(wait);
@@ -397,13 +397,13 @@ final class SharedStatePool implements PoolState {
       return;
     }
     long next = Long.MAX_VALUE;
-    for (Holder holder : state.holders()) {
+    for (StoredGrant holder : state.holders()) {
       next = Math.min(next, sightings.endOf(holder));
       if (holder.confirmBy() != 0) {
         next = Math.min(next, holder.confirmBy());
       }
     }
-    for (Queued queued : state.queue()) {
+    for (StoredWait queued : state.queue()) {
       next = Math.min(next, Math.min(queued.staleAt(), queued.giveUpAt()));
     }
     if (next < deadlineAt) {
@@ -491,7 +491,7 @@ final class SharedStatePool implements PoolState {
    * claimed them) as soon as the store answers, trying again every tenth of a second until it
    * does, the grants end, or the backend closes. A grant that was never stored withdraws nothing.
    */
-  private void withdrawLater(List<Holder> grants) {
+  private void withdrawLater(List<StoredGrant> grants) {
     if (grants.isEmpty()) {
       return;
     }
@@ -503,7 +503,7 @@ final class SharedStatePool implements PoolState {
     io.execute(
         () -> {
           long now = time.currentTimeMillis();
-          List<Holder> live = grants.stream().filter(holder -> holder.expiresAt() > now).toList();
+          List<StoredGrant> live = grants.stream().filter(holder -> holder.expiresAt() > now).toList();
           if (live.isEmpty()) {
             return;
           }
@@ -526,7 +526,7 @@ final class SharedStatePool implements PoolState {
     if (wait == null) {
       return false;
     }
-    Optional<Holder> granted;
+    Optional<StoredGrant> granted;
     try {
       granted = leave(wait);
     } catch (BackendUnavailableException unavailable) {
@@ -540,7 +540,7 @@ final class SharedStatePool implements PoolState {
   }
 
   /** Takes the wait out of line, or, when it was granted meanwhile, confirms and returns that. */
-  private Optional<Holder> leave(LocalWait wait) {
+  private Optional<StoredGrant> leave(LocalWait wait) {
     return change(
         edit -> {
           if (edit.leave(wait.id)) {
@@ -642,7 +642,7 @@ final class SharedStatePool implements PoolState {
         || state.holders().stream().anyMatch(h -> h.waitId() == waitId);
   }
 
-  private Grant grant(Holder holder) {
+  private Grant grant(StoredGrant holder) {
     return holder.grant(pool.name());
   }
 

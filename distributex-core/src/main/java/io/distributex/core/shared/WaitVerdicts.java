@@ -1,7 +1,7 @@
 package io.distributex.core.shared;
 
-import io.distributex.core.shared.SharedPool.Holder;
-import io.distributex.core.shared.SharedPool.Queued;
+import io.distributex.core.shared.SharedPool.StoredGrant;
+import io.distributex.core.shared.SharedPool.StoredWait;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -16,7 +16,7 @@ final class WaitVerdicts {
   sealed interface Verdict {}
 
   /** Granted and delivered: answer yes with this holder. */
-  record Granted(Holder holder) implements Verdict {}
+  record Granted(StoredGrant holder) implements Verdict {}
 
   /** Granted, but the delivery is not confirmed yet: the next write confirms it. */
   record Undelivered() implements Verdict {}
@@ -37,8 +37,8 @@ final class WaitVerdicts {
 
   private final SharedPool state;
   private final long now;
-  private final Map<Long, Holder> byWait = new HashMap<>();
-  private final Map<String, Holder> byHost = new HashMap<>();
+  private final Map<Long, StoredGrant> byWait = new HashMap<>();
+  private final Map<String, StoredGrant> byHost = new HashMap<>();
   private final Set<Long> queued = new HashSet<>();
   private final Set<String> queuedHosts = new HashSet<>();
   private final Set<Long> lost;
@@ -46,13 +46,13 @@ final class WaitVerdicts {
   WaitVerdicts(SharedPool state, long now) {
     this.state = state;
     this.now = now;
-    for (Holder holder : state.holders()) {
+    for (StoredGrant holder : state.holders()) {
       byHost.put(holder.host(), holder);
       if (holder.waitId() != 0) {
         byWait.put(holder.waitId(), holder);
       }
     }
-    for (Queued place : state.queue()) {
+    for (StoredWait place : state.queue()) {
       queued.add(place.waitId());
       queuedHosts.add(place.host());
     }
@@ -65,7 +65,7 @@ final class WaitVerdicts {
   }
 
   Verdict of(LocalWait wait) {
-    Holder holder = byWait.get(wait.id);
+    StoredGrant holder = byWait.get(wait.id);
     if (holder != null) {
       return holder.confirmBy() == 0 ? new Granted(holder) : UNDELIVERED;
     }
@@ -81,7 +81,7 @@ final class WaitVerdicts {
     if (wait.lostWithEpoch(state)) {
       // Memcached lost the value the place was in; the next write queues the wait again unless
       // its host got the pool meanwhile, a newer wait of the host took its place, or time is up.
-      Holder hostHolds = byHost.get(wait.host);
+      StoredGrant hostHolds = byHost.get(wait.host);
       if (hostHolds != null && hostHolds.confirmBy() == 0) {
         return new Granted(hostHolds);
       }

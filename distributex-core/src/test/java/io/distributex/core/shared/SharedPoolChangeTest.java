@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.distributex.core.Pool;
-import io.distributex.core.shared.SharedPool.Holder;
+import io.distributex.core.shared.SharedPool.StoredGrant;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -18,7 +18,7 @@ class SharedPoolChangeTest {
   private static final long NOW = 1_764_417_600_000L;
 
   private static SharedPoolChange change(SharedPool from, long now, Set<Long> live) {
-    return new SharedPoolChange(from, POOL, now, "x", live, 1_000, SharedPool.Holder::expiresAt);
+    return new SharedPoolChange(from, POOL, now, "x", live, 1_000, SharedPool.StoredGrant::expiresAt);
   }
 
   @Test
@@ -43,7 +43,7 @@ class SharedPoolChangeTest {
     SharedPoolChange later = change(granted, NOW + 1_000, Set.of(43L));
     later.maintain();
     SharedPool after = later.result();
-    assertEquals(List.of("c"), after.holders().stream().map(Holder::host).toList());
+    assertEquals(List.of("c"), after.holders().stream().map(StoredGrant::host).toList());
     assertTrue(after.lost().contains(42L), "the taken-back wait is remembered as lost");
   }
 
@@ -56,7 +56,7 @@ class SharedPoolChangeTest {
     assertEquals(state, SharedPool.decode(state.encode()));
   }
 
-  private static Holder holder(SharedPool state, String host) {
+  private static StoredGrant holder(SharedPool state, String host) {
     return state.holders().stream().filter(h -> h.host().equals(host)).findFirst().orElseThrow();
   }
 }

@@ -3,8 +3,8 @@ package io.distributex.core.shared;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
-import io.distributex.core.shared.SharedPool.Holder;
-import io.distributex.core.shared.SharedPool.Queued;
+import io.distributex.core.shared.SharedPool.StoredGrant;
+import io.distributex.core.shared.SharedPool.StoredWait;
 import io.distributex.core.spi.PendingAcquire;
 import java.util.List;
 import java.util.Optional;
@@ -21,12 +21,12 @@ class WaitVerdictsTest {
     return wait;
   }
 
-  private static Holder holder(String host, long waitId, long confirmBy) {
-    return new Holder(host, 5, NOW, 0, Long.MAX_VALUE, waitId, confirmBy, 0, false);
+  private static StoredGrant holder(String host, long waitId, long confirmBy) {
+    return new StoredGrant(host, 5, NOW, 0, Long.MAX_VALUE, waitId, confirmBy, 0, false);
   }
 
-  private static Queued place(String host, long waitId) {
-    return new Queued(host, "x", waitId, NOW, 0, NOW + 10_000, Long.MAX_VALUE, 0);
+  private static StoredWait place(String host, long waitId) {
+    return new StoredWait(host, "x", waitId, NOW, 0, NOW + 10_000, Long.MAX_VALUE, 0);
   }
 
   private static WaitVerdicts.Verdict verdict(SharedPool state, LocalWait wait) {

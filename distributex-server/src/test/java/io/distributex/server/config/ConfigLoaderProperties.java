@@ -252,17 +252,17 @@ class ConfigLoaderProperties {
       if (!terse || pool.strict()) {
         yaml.append("    strict: ").append(pool.strict()).append('\n');
       }
-      if (!pool.servers().isEmpty()) {
+      if (!pool.allowedHosts().isEmpty()) {
         boolean commaSafe =
-            pool.servers().stream()
+            pool.allowedHosts().stream()
                 .allMatch(h -> !h.contains(",") && CharMatcher.whitespace().trimFrom(h).equals(h));
         if (commaServers && commaSafe) {
           yaml.append("    servers: ")
-              .append(quoted(String.join(", ", pool.servers())))
+              .append(quoted(String.join(", ", pool.allowedHosts())))
               .append('\n');
         } else {
           yaml.append("    servers:\n");
-          pool.servers().forEach(host -> yaml.append("      - ").append(quoted(host)).append('\n'));
+          pool.allowedHosts().forEach(host -> yaml.append("      - ").append(quoted(host)).append('\n'));
         }
       }
     }

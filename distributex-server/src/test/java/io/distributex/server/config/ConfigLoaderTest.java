@@ -205,7 +205,7 @@ class ConfigLoaderTest {
   void serversAsCommaStringAreTrimmedWithEmptyItemsDropped() throws ConfigException {
     DistributexConfig config = parse("pools:\n  - name: p\n    servers: ' acme1 ,, acme2,'\n");
 
-    assertEquals(Set.of("acme1", "acme2"), config.pools().get(0).servers());
+    assertEquals(Set.of("acme1", "acme2"), config.pools().get(0).allowedHosts());
   }
 
   @Test
@@ -213,7 +213,7 @@ class ConfigLoaderTest {
     DistributexConfig config =
         parse("pools:\n  - name: p\n    servers:\n      - acme1\n      - 'acme 2'\n      - 2024\n");
 
-    assertEquals(Set.of("acme1", "acme 2", "2024"), config.pools().get(0).servers());
+    assertEquals(Set.of("acme1", "acme 2", "2024"), config.pools().get(0).allowedHosts());
   }
 
   @Test
@@ -586,7 +586,7 @@ class ConfigLoaderTest {
 
   @Test
   void aliasesWorkButAreBounded() throws ConfigException {
-    assertEquals(Set.of("a", "b"), parse(poolsSharingHosts(20)).pools().get(20).servers());
+    assertEquals(Set.of("a", "b"), parse(poolsSharingHosts(20)).pools().get(20).allowedHosts());
     assertRefused(
         poolsSharingHosts(21),
         "t.yaml: invalid YAML: Number of aliases for non-scalar nodes exceeds the specified"

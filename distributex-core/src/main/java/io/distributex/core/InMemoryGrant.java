@@ -11,7 +11,7 @@ import java.util.Optional;
  * with it, so it is known to its host even if the answer to the request it was granted to was
  * lost, and must never be {@linkplain LockBackend#withdraw withdrawn}.
  */
-record Hold(
+record InMemoryGrant(
     String host,
     long token,
     long acquired,
@@ -22,7 +22,7 @@ record Hold(
   private static final TimeSource.Cancellable NONE = () -> {};
 
   /** A fresh hold; {@code period} zero means it never expires. */
-  Hold(String host, long token, long now, Duration period) {
+  InMemoryGrant(String host, long token, long now, Duration period) {
     this(host, token, now, period, deadline(now, period), false, NONE);
   }
 
@@ -31,12 +31,12 @@ record Hold(
   }
 
   /** Restarted at the holder's own request, which also claims it. */
-  Hold renewed(long now, Duration newPeriod) {
-    return new Hold(host, token, acquired, newPeriod, deadline(now, newPeriod), true, NONE);
+  InMemoryGrant renewed(long now, Duration newPeriod) {
+    return new InMemoryGrant(host, token, acquired, newPeriod, deadline(now, newPeriod), true, NONE);
   }
 
-  Hold withExpiry(TimeSource.Cancellable task) {
-    return new Hold(host, token, acquired, period, expiresAt, claimed, task);
+  InMemoryGrant withExpiry(TimeSource.Cancellable task) {
+    return new InMemoryGrant(host, token, acquired, period, expiresAt, claimed, task);
   }
 
   Grant grant(Pool pool) {

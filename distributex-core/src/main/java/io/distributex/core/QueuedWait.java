@@ -8,7 +8,7 @@ import java.util.concurrent.CompletableFuture;
  * One place in an {@link InMemoryPool}'s queue: the future to complete when the slot comes, the
  * lease asked for, when the host joined, and its timeout task.
  */
-record QueuedAcquire(
+record QueuedWait(
     CompletableFuture<Optional<Grant>> future,
     Optional<Duration> lease,
     long since,
