@@ -12,12 +12,16 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -96,14 +100,27 @@ final class Chromium implements AutoCloseable {
     return Base64.getDecoder().decode((String) shot.get("data"));
   }
 
+  /**
+   * Kills the browser and every process it started (renderers, zygote, crash handler), and waits
+   * for all of them: a child left running keeps writing into the profile directory while the test
+   * framework deletes it.
+   */
   @Override
   public void close() {
     socket.abort();
-    process.destroyForcibly();
-    try {
-      process.waitFor(10, TimeUnit.SECONDS);
-    } catch (InterruptedException interrupted) {
-      Thread.currentThread().interrupt();
+    List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+    tree.add(process.toHandle());
+    tree.forEach(ProcessHandle::destroyForcibly);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    for (ProcessHandle member : tree) {
+      try {
+        member.onExit().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (ExecutionException | TimeoutException stillRunning) {
+        // Bounded: the profile directory may then not be deletable, which the test reports.
+      }
     }
   }
 

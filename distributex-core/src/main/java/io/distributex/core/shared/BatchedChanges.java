@@ -14,7 +14,7 @@ import java.util.function.Function;
  * Flat combining of one pool's changes on one server. A thread that wants a change queues it;
  * whichever thread holds the pool's write turn applies every queued change, in order, to one
  * version and writes them with one compare-and-set. Concurrent requests of a server then share a
- * memcached round trip instead of failing each other's compare-and-set; only other servers'
+ * round trip to the store instead of failing each other's compare-and-set; only other servers'
  * writes still conflict.
  *
  * <p>No change is left behind: a thread that finds the turn taken leaves its change to the
@@ -34,10 +34,10 @@ final class BatchedChanges {
      * Applies the changes in order to the current version, writes the result, and completes
      * each change (or fails them all); returns what was written, or null after a failure.
      */
-    SharedPool write(List<Change<?>> batch);
+    StoredPool write(List<Change<?>> batch);
 
     /** Called with each written state once the turn has been given up. */
-    void written(SharedPool state);
+    void written(StoredPool state);
   }
 
   BatchedChanges(Writer writer) {
@@ -45,11 +45,11 @@ final class BatchedChanges {
   }
 
   /** Applies {@code operation} in the next batch, and returns its result once written. */
-  <T> T apply(Function<SharedPoolChange, T> operation, Consumer<SharedPool> onWritten) {
+  <T> T apply(Function<StoredPoolChange, T> operation, Consumer<StoredPool> onWritten) {
     Change<T> change = new Change<>(operation, onWritten);
     queued.add(change);
     while (turn.tryLock()) {
-      List<SharedPool> written = new ArrayList<>(2);
+      List<StoredPool> written = new ArrayList<>(2);
       try {
         for (List<Change<?>> batch = next(); !batch.isEmpty(); batch = next()) {
           write(batch, written);
@@ -57,7 +57,7 @@ final class BatchedChanges {
       } finally {
         turn.unlock();
       }
-      for (SharedPool state : written) {
+      for (StoredPool state : written) {
         try {
           writer.written(state);
         } catch (RuntimeException failed) {
@@ -79,9 +79,9 @@ final class BatchedChanges {
     }
   }
 
-  private void write(List<Change<?>> batch, List<SharedPool> written) {
+  private void write(List<Change<?>> batch, List<StoredPool> written) {
     try {
-      SharedPool state = writer.write(batch);
+      StoredPool state = writer.write(batch);
       if (state != null) {
         written.add(state);
       }
@@ -104,11 +104,11 @@ final class BatchedChanges {
 
   /** One queued change and its outcome. */
   static final class Change<T> {
-    final Function<SharedPoolChange, T> operation;
-    final Consumer<SharedPool> onWritten;
+    final Function<StoredPoolChange, T> operation;
+    final Consumer<StoredPool> onWritten;
     final CompletableFuture<T> result = new CompletableFuture<>();
 
-    Change(Function<SharedPoolChange, T> operation, Consumer<SharedPool> onWritten) {
+    Change(Function<StoredPoolChange, T> operation, Consumer<StoredPool> onWritten) {
       this.operation = operation;
       this.onWritten = onWritten;
     }

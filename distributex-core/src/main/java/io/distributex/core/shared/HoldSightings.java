@@ -1,7 +1,7 @@
 package io.distributex.core.shared;
 
 import io.distributex.core.TimeSource;
-import io.distributex.core.shared.SharedPool.StoredGrant;
+import io.distributex.core.shared.StoredPool.StoredGrant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -10,7 +10,7 @@ import java.util.Set;
 /**
  * When this server first saw each hold of one pool with its current deadline, on its own
  * monotonic clock, so that a wall clock set forward (or another server's clock behind) never ends
- * a hold early: the deadlines stored in memcached are wall-clock times that every server reads
+ * a hold early: the deadlines in the shared store are wall-clock times that every server reads
  * with its own clock. A hold ends here only once its wall deadline has passed and this server's
  * monotonic clock says its whole period ran since the server first saw it granted or renewed.
  * A hold this server never saw renewed counts as renewed when first seen: a server that starts,
@@ -32,7 +32,7 @@ final class HoldSightings {
   }
 
   /** Notes the holds of {@code state} not seen before, and forgets those no longer in it. */
-  synchronized void see(SharedPool state) {
+  synchronized void see(StoredPool state) {
     long now = time.elapsedMillis();
     Set<Sighting> current = new HashSet<>();
     for (StoredGrant holder : state.holders()) {

@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * A request of this server waiting in a pool's queue in memcached ({@link SharedStatePool}): its
+ * A request of this server waiting in a pool's shared queue ({@link SharedStatePool}): its
  * id, what it asked for, its future, and the state its place was written in.
  */
 final class LocalWait {
@@ -29,18 +29,18 @@ final class LocalWait {
     this.future = future;
   }
 
-  void enqueuedIn(SharedPool state) {
+  void enqueuedIn(StoredPool state) {
     version = state.version();
     epoch = state.epoch();
   }
 
-  /** Whether memcached lost the value its place was written in, and {@code state} is newer. */
-  boolean lostWithEpoch(SharedPool state) {
+  /** Whether the store lost the value its place was written in, and {@code state} is newer. */
+  boolean lostWithEpoch(StoredPool state) {
     return epoch != 0 && epoch != state.epoch();
   }
 
   /** Whether {@code state} is as new as the write of its place, so its absence means it ended. */
-  boolean isSettledBy(SharedPool state) {
+  boolean isSettledBy(StoredPool state) {
     return epoch != 0 && state.epoch() == epoch && state.version() >= version;
   }
 }

@@ -29,18 +29,18 @@ final class PoolValues {
   }
 
   /** What a change proposes: the new state, whether it differs, and what the caller learns. */
-  record Proposal<T>(SharedPool state, boolean changed, T result) {}
+  record Proposal<T>(StoredPool state, boolean changed, T result) {}
 
   /** The state that is now stored and the result of the change that produced it. */
-  record Written<T>(SharedPool state, T result) {}
+  record Written<T>(StoredPool state, T result) {}
 
   /** A stored value and its state, decoded once. */
-  private record Version(StoredValue stored, SharedPool state) {}
+  private record Version(StoredValue stored, StoredPool state) {}
 
   /** The current state, or an empty one of epoch 0 (no epoch yet) when the store holds none. */
-  SharedPool read(String pool) {
+  StoredPool read(String pool) {
     StoredValue stored = store.read(pool);
-    return stored.bytes().isPresent() ? decoded(pool, stored) : SharedPool.empty(0);
+    return stored.bytes().isPresent() ? decoded(pool, stored) : StoredPool.empty(0);
   }
 
   /**
@@ -48,7 +48,7 @@ final class PoolValues {
    * the result of the change that was written. A change that alters nothing writes nothing, and
    * is always computed from a fresh read.
    */
-  <T> Written<T> update(String pool, Function<SharedPool, Proposal<T>> change) {
+  <T> Written<T> update(String pool, Function<StoredPool, Proposal<T>> change) {
     Version current = lastWritten.remove(pool);
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       boolean fresh = current == null;
@@ -82,12 +82,12 @@ final class PoolValues {
   private Version readVersion(String pool) {
     StoredValue stored = store.read(pool);
     return new Version(
-        stored, stored.bytes().isPresent() ? decoded(pool, stored) : SharedPool.empty(newEpoch()));
+        stored, stored.bytes().isPresent() ? decoded(pool, stored) : StoredPool.empty(newEpoch()));
   }
 
-  private static SharedPool decoded(String pool, StoredValue stored) {
+  private static StoredPool decoded(String pool, StoredValue stored) {
     try {
-      return SharedPool.decode(stored.bytes().get());
+      return StoredPool.decode(stored.bytes().get());
     } catch (IllegalArgumentException corrupt) {
       throw new BackendUnavailableException(
           "the store holds a value Distributex cannot read for pool '" + pool + "': "

@@ -12,8 +12,8 @@ import io.distributex.core.TooManyWaitersException;
 import io.distributex.core.Waiter;
 import io.distributex.core.shared.PoolValues.Proposal;
 import io.distributex.core.shared.PoolValues.Written;
-import io.distributex.core.shared.SharedPool.StoredGrant;
-import io.distributex.core.shared.SharedPool.StoredWait;
+import io.distributex.core.shared.StoredPool.StoredGrant;
+import io.distributex.core.shared.StoredPool.StoredWait;
 import io.distributex.core.spi.PendingAcquire;
 import io.distributex.core.spi.PoolState;
 import io.distributex.core.spi.WaiterLimit;
@@ -65,12 +65,12 @@ final class SharedStatePool implements PoolState {
       new BatchedChanges(
           new BatchedChanges.Writer() {
             @Override
-            public SharedPool write(List<BatchedChanges.Change<?>> batch) {
+            public StoredPool write(List<BatchedChanges.Change<?>> batch) {
               return SharedStatePool.this.write(batch);
             }
 
             @Override
-            public void written(SharedPool state) {
+            public void written(StoredPool state) {
               SharedStatePool.this.written(state);
             }
           });
@@ -178,7 +178,7 @@ final class SharedStatePool implements PoolState {
 
   @Override
   public PoolSnapshot snapshot() {
-    SharedPool state = current(store.read(pool.name()));
+    StoredPool state = current(store.read(pool.name()));
     return new PoolSnapshot(
         pool,
         state.holders().stream().map(this::grant).toList(),
@@ -223,10 +223,10 @@ final class SharedStatePool implements PoolState {
   }
 
   /** The stored state without what is already past its deadline (for reading, not writing). */
-  private SharedPool current(SharedPool state) {
+  private StoredPool current(StoredPool state) {
     sightings.see(state);
     long now = time.currentTimeMillis();
-    return new SharedPool(
+    return new StoredPool(
         state.epoch(),
         state.version(),
         state.lastToken(),
@@ -242,21 +242,21 @@ final class SharedStatePool implements PoolState {
    * Applies {@code operation} after the routine upkeep, writes it with compare-and-set, and
    * settles the local waits against what was written.
    */
-  private <T> T change(Function<SharedPoolChange, T> operation) {
+  private <T> T change(Function<StoredPoolChange, T> operation) {
     return change(operation, written -> {});
   }
 
   private <T> T change(
-      Function<SharedPoolChange, T> operation, Consumer<SharedPool> onWritten) {
+      Function<StoredPoolChange, T> operation, Consumer<StoredPool> onWritten) {
     return batches.apply(operation, onWritten);
   }
 
   /** Writes a batch of changes in one compare-and-set (see {@link BatchedChanges}). */
-  private SharedPool write(List<BatchedChanges.Change<?>> batch) {
+  private StoredPool write(List<BatchedChanges.Change<?>> batch) {
     Written<List<Object>> written;
     // The store applies the batch to one edit per attempt, and returns after the last: that one
     // is what was written, and what the listener is told.
-    AtomicReference<SharedPoolChange> applied = new AtomicReference<>();
+    AtomicReference<StoredPoolChange> applied = new AtomicReference<>();
     try {
       written =
           store.update(
@@ -290,7 +290,7 @@ final class SharedStatePool implements PoolState {
   }
 
   /** Each change's result, or the exception it threw (before changing anything). */
-  private static List<Object> applyAll(List<BatchedChanges.Change<?>> batch, SharedPoolChange edit) {
+  private static List<Object> applyAll(List<BatchedChanges.Change<?>> batch, StoredPoolChange edit) {
     List<Object> results = new ArrayList<>(batch.size());
     for (BatchedChanges.Change<?> change : batch) {
       try {
@@ -303,7 +303,7 @@ final class SharedStatePool implements PoolState {
   }
 
   @SuppressWarnings("unchecked")
-  private static <T> void complete(BatchedChanges.Change<T> change, Object outcome, SharedPool state) {
+  private static <T> void complete(BatchedChanges.Change<T> change, Object outcome, StoredPool state) {
     if (outcome instanceof Refused refused) {
       change.result.completeExceptionally(refused.exception());
     } else {
@@ -315,13 +315,13 @@ final class SharedStatePool implements PoolState {
   /** A change that threw instead of changing the pool; the others in its batch stand. */
   private record Refused(RuntimeException exception) {}
 
-  private void written(SharedPool state) {
+  private void written(StoredPool state) {
     reachable();
     settle(state);
   }
 
   /** The routine upkeep (our places, our deliveries, deadlines), then {@code operation}. */
-  private <T> Proposal<T> propose(SharedPool state, Function<SharedPoolChange, T> operation) {
+  private <T> Proposal<T> propose(StoredPool state, Function<StoredPoolChange, T> operation) {
     sightings.see(state);
     long now = time.currentTimeMillis();
     List<LocalWait> mine;
@@ -330,8 +330,8 @@ final class SharedStatePool implements PoolState {
     }
     Set<Long> ids = new HashSet<>();
     mine.forEach(wait -> ids.add(wait.id));
-    SharedPoolChange edit =
-        new SharedPoolChange(state, pool, now, server, ids, timing.confirmWithinMs(), sightings::endOf);
+    StoredPoolChange edit =
+        new StoredPoolChange(state, pool, now, server, ids, timing.confirmWithinMs(), sightings::endOf);
     for (LocalWait wait : mine) {
       if (wait.lostWithEpoch(state) && !contains(state, wait.id) && !edit.queues(wait.host)
           && !edit.holds(wait.host) && wait.giveUpAt > now) {
@@ -349,7 +349,7 @@ final class SharedStatePool implements PoolState {
   }
 
   /** Answers the local waits that the stored state has decided, and arms the timers. */
-  private void settle(SharedPool state) {
+  private void settle(StoredPool state) {
     WaitVerdicts verdicts = new WaitVerdicts(state, time.currentTimeMillis());
     Map<LocalWait, WaitVerdicts.Verdict> decided = new LinkedHashMap<>();
     boolean undelivered = false;
@@ -392,7 +392,7 @@ final class SharedStatePool implements PoolState {
         });
   }
 
-  private void armTimers(SharedPool state, boolean confirmNow) {
+  private void armTimers(StoredPool state, boolean confirmNow) {
     if (closed) {
       return;
     }
@@ -450,7 +450,7 @@ final class SharedStatePool implements PoolState {
       }
     }
     try {
-      SharedPool state = store.read(pool.name());
+      StoredPool state = store.read(pool.name());
       reachable();
       if (propose(state, edit -> null).changed()) {
         change(edit -> null);
@@ -487,7 +487,7 @@ final class SharedStatePool implements PoolState {
   }
 
   /**
-   * Withdraws {@code grants} (see {@link SharedPoolChange#withdraw}: not once their host has
+   * Withdraws {@code grants} (see {@link StoredPoolChange#withdraw}: not once their host has
    * claimed them) as soon as the store answers, trying again every tenth of a second until it
    * does, the grants end, or the backend closes. A grant that was never stored withdraws nothing.
    */
@@ -630,14 +630,14 @@ final class SharedStatePool implements PoolState {
   }
 
   /** Refuses one more place when the pool's value would no longer fit the store. */
-  private void checkSize(SharedPoolChange edit) {
+  private void checkSize(StoredPoolChange edit) {
     if (edit.queueLength() > 1000
         && edit.result().encode().length + MAX_PLACE_BYTES > maxValueBytes) {
       throw new TooManyWaitersException(edit.queueLength());
     }
   }
 
-  private static boolean contains(SharedPool state, long waitId) {
+  private static boolean contains(StoredPool state, long waitId) {
     return state.queue().stream().anyMatch(q -> q.waitId() == waitId)
         || state.holders().stream().anyMatch(h -> h.waitId() == waitId);
   }

@@ -1,7 +1,7 @@
 package io.distributex.core.shared;
 
-import io.distributex.core.shared.SharedPool.StoredGrant;
-import io.distributex.core.shared.SharedPool.StoredWait;
+import io.distributex.core.shared.StoredPool.StoredGrant;
+import io.distributex.core.shared.StoredPool.StoredWait;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -35,7 +35,7 @@ final class WaitVerdicts {
   private static final Verdict LOST = new Lost();
   private static final Verdict ENDED = new Ended();
 
-  private final SharedPool state;
+  private final StoredPool state;
   private final long now;
   private final Map<Long, StoredGrant> byWait = new HashMap<>();
   private final Map<String, StoredGrant> byHost = new HashMap<>();
@@ -43,7 +43,7 @@ final class WaitVerdicts {
   private final Set<String> queuedHosts = new HashSet<>();
   private final Set<Long> lost;
 
-  WaitVerdicts(SharedPool state, long now) {
+  WaitVerdicts(StoredPool state, long now) {
     this.state = state;
     this.now = now;
     for (StoredGrant holder : state.holders()) {
@@ -79,7 +79,7 @@ final class WaitVerdicts {
       return ENDED;
     }
     if (wait.lostWithEpoch(state)) {
-      // Memcached lost the value the place was in; the next write queues the wait again unless
+      // The store lost the value the place was in; the next write queues the wait again unless
       // its host got the pool meanwhile, a newer wait of the host took its place, or time is up.
       StoredGrant hostHolds = byHost.get(wait.host);
       if (hostHolds != null && hostHolds.confirmBy() == 0) {

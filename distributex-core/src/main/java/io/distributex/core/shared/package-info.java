@@ -6,10 +6,10 @@
  *
  * <h2>How it works</h2>
  *
- * <p><b>One value per pool.</b> {@code SharedPool} holds the pool's holders, its FIFO queue (the
+ * <p><b>One value per pool.</b> {@code StoredPool} holds the pool's holders, its FIFO queue (the
  * waiters of every server, in order), its last fencing token, an epoch (a random number chosen
  * when the value was created, so a server can tell that the store lost the value and started
- * afresh) and a version. Every change is computed by the pure {@code SharedPoolChange} from the
+ * afresh) and a version. Every change is computed by the pure {@code StoredPoolChange} from the
  * version read and written by compare-and-set ({@code PoolValues}), so two servers can never both
  * grant the last slot; a conflict recomputes the change from the newer version. Nothing is ever
  * granted from a stale read.

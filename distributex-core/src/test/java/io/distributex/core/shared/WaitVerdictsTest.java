@@ -3,8 +3,8 @@ package io.distributex.core.shared;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
-import io.distributex.core.shared.SharedPool.StoredGrant;
-import io.distributex.core.shared.SharedPool.StoredWait;
+import io.distributex.core.shared.StoredPool.StoredGrant;
+import io.distributex.core.shared.StoredPool.StoredWait;
 import io.distributex.core.spi.PendingAcquire;
 import java.util.List;
 import java.util.Optional;
@@ -17,7 +17,7 @@ class WaitVerdictsTest {
 
   private static LocalWait wait(long id, String host, long giveUpAt, long epoch, long version) {
     LocalWait wait = new LocalWait(id, host, Optional.empty(), giveUpAt, new PendingAcquire(p -> true));
-    wait.enqueuedIn(new SharedPool(epoch, version, 0, 0, List.of(), List.of(), List.of()));
+    wait.enqueuedIn(new StoredPool(epoch, version, 0, 0, List.of(), List.of(), List.of()));
     return wait;
   }
 
@@ -29,15 +29,15 @@ class WaitVerdictsTest {
     return new StoredWait(host, "x", waitId, NOW, 0, NOW + 10_000, Long.MAX_VALUE, 0);
   }
 
-  private static WaitVerdicts.Verdict verdict(SharedPool state, LocalWait wait) {
+  private static WaitVerdicts.Verdict verdict(StoredPool state, LocalWait wait) {
     return new WaitVerdicts(state, NOW).of(wait);
   }
 
   @Test
   void aDeliveredGrantIsAYesAndAnUndeliveredOneWaitsForConfirmation() {
     LocalWait b = wait(42, "b", Long.MAX_VALUE, EPOCH, 1);
-    SharedPool delivered = new SharedPool(EPOCH, 2, 5, 0, List.of(holder("b", 42, 0)), List.of(), List.of());
-    SharedPool pending = new SharedPool(EPOCH, 2, 5, 0, List.of(holder("b", 42, NOW + 1)), List.of(), List.of());
+    StoredPool delivered = new StoredPool(EPOCH, 2, 5, 0, List.of(holder("b", 42, 0)), List.of(), List.of());
+    StoredPool pending = new StoredPool(EPOCH, 2, 5, 0, List.of(holder("b", 42, NOW + 1)), List.of(), List.of());
     assertEquals(holder("b", 42, 0), ((WaitVerdicts.Granted) verdict(delivered, b)).holder());
     assertInstanceOf(WaitVerdicts.Undelivered.class, verdict(pending, b));
   }
@@ -45,8 +45,8 @@ class WaitVerdictsTest {
   @Test
   void aPlaceInLineWaitsAndAnOlderStateDecidesNothing() {
     LocalWait b = wait(42, "b", Long.MAX_VALUE, EPOCH, 3);
-    SharedPool inLine = new SharedPool(EPOCH, 3, 0, 0, List.of(), List.of(place("b", 42)), List.of());
-    SharedPool older = new SharedPool(EPOCH, 2, 0, 0, List.of(), List.of(), List.of());
+    StoredPool inLine = new StoredPool(EPOCH, 3, 0, 0, List.of(), List.of(place("b", 42)), List.of());
+    StoredPool older = new StoredPool(EPOCH, 2, 0, 0, List.of(), List.of(), List.of());
     assertInstanceOf(WaitVerdicts.Waiting.class, verdict(inLine, b));
     assertInstanceOf(WaitVerdicts.Waiting.class, verdict(older, b));
   }
@@ -54,20 +54,20 @@ class WaitVerdictsTest {
   @Test
   void aWaitGoneFromANewerStateEndedAndOneDroppedWhileCutOffIsLost() {
     LocalWait b = wait(42, "b", Long.MAX_VALUE, EPOCH, 3);
-    SharedPool gone = new SharedPool(EPOCH, 4, 0, 0, List.of(), List.of(), List.of());
-    SharedPool dropped = new SharedPool(EPOCH, 4, 0, 0, List.of(), List.of(), List.of(42L));
+    StoredPool gone = new StoredPool(EPOCH, 4, 0, 0, List.of(), List.of(), List.of());
+    StoredPool dropped = new StoredPool(EPOCH, 4, 0, 0, List.of(), List.of(), List.of(42L));
     assertInstanceOf(WaitVerdicts.Ended.class, verdict(gone, b));
     assertInstanceOf(WaitVerdicts.Lost.class, verdict(dropped, b));
   }
 
   @Test
   void afterMemcachedLostThePoolAWaitIsQueuedAgainUnlessDecidedMeanwhile() {
-    SharedPool fresh = SharedPool.empty(8);
+    StoredPool fresh = StoredPool.empty(8);
     assertInstanceOf(WaitVerdicts.Waiting.class, verdict(fresh, wait(42, "b", Long.MAX_VALUE, EPOCH, 3)));
     assertInstanceOf(WaitVerdicts.Ended.class, verdict(fresh, wait(42, "b", NOW, EPOCH, 3)));
-    SharedPool hostHolds = new SharedPool(8, 1, 5, 0, List.of(holder("b", 0, 0)), List.of(), List.of());
+    StoredPool hostHolds = new StoredPool(8, 1, 5, 0, List.of(holder("b", 0, 0)), List.of(), List.of());
     assertInstanceOf(WaitVerdicts.Granted.class, verdict(hostHolds, wait(42, "b", Long.MAX_VALUE, EPOCH, 3)));
-    SharedPool newerWait = new SharedPool(8, 1, 0, 0, List.of(), List.of(place("b", 43)), List.of());
+    StoredPool newerWait = new StoredPool(8, 1, 0, 0, List.of(), List.of(place("b", 43)), List.of());
     assertInstanceOf(WaitVerdicts.Ended.class, verdict(newerWait, wait(42, "b", Long.MAX_VALUE, EPOCH, 3)));
   }
 }

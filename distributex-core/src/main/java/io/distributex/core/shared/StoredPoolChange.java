@@ -4,8 +4,8 @@ import io.distributex.core.Grant;
 import io.distributex.core.LockListener;
 import io.distributex.core.Pool;
 import io.distributex.core.Release;
-import io.distributex.core.shared.SharedPool.StoredGrant;
-import io.distributex.core.shared.SharedPool.StoredWait;
+import io.distributex.core.shared.StoredPool.StoredGrant;
+import io.distributex.core.shared.StoredPool.StoredWait;
 import io.distributex.core.spi.TokenSequence;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,7 +17,7 @@ import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
 
 /**
- * One change to a {@link SharedPool}, computed from one version read from memcached and written
+ * One change to a {@link StoredPool}, computed from one version read from the store and written
  * back only if nobody changed it since (compare-and-set); on a conflict it is computed again from
  * the newer version. Pure: no I/O, no clock of its own, so the same rules hold on every server.
  *
@@ -29,7 +29,7 @@ import java.util.function.ToLongFunction;
  * <p>What the change did (grants, releases, expiries, timeouts) is collected as {@link #events()}
  * for the {@link LockListener}, which is told only once the change is written.
  */
-final class SharedPoolChange {
+final class StoredPoolChange {
   private final Pool pool;
   private final long now;
   private final String server;
@@ -54,8 +54,8 @@ final class SharedPoolChange {
    * @param endOf when this server may end a hold (epoch ms): its stored deadline or later (see
    *     {@link HoldSightings})
    */
-  SharedPoolChange(
-      SharedPool from,
+  StoredPoolChange(
+      StoredPool from,
       Pool pool,
       long now,
       String server,
@@ -100,8 +100,8 @@ final class SharedPoolChange {
   }
 
   /** The changed state, one version on; the same version when nothing changed. */
-  SharedPool result() {
-    return new SharedPool(
+  StoredPool result() {
+    return new StoredPool(
         epoch, changed ? version + 1 : version, lastToken, lastDeadline, holders, queue, lost);
   }
 
@@ -153,7 +153,7 @@ final class SharedPoolChange {
         }
         changed = true;
       } else {
-        handOff(); // a pool that memcached lost and this server queued into again
+        handOff(); // a pool that the store lost and this server queued into again
         return;
       }
     }
@@ -315,7 +315,7 @@ final class SharedPoolChange {
 
   private void lose(long waitId) {
     lost.add(waitId);
-    if (lost.size() > SharedPool.LOST_REMEMBERED) {
+    if (lost.size() > StoredPool.LOST_REMEMBERED) {
       lost.remove(0);
     }
   }

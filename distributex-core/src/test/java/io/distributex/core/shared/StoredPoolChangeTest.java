@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.distributex.core.Pool;
-import io.distributex.core.shared.SharedPool.StoredGrant;
+import io.distributex.core.shared.StoredPool.StoredGrant;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -13,17 +13,17 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The pure rules of the shared pool state, without memcached. */
-class SharedPoolChangeTest {
+class StoredPoolChangeTest {
   private static final Pool POOL = new Pool("p", Duration.ofSeconds(300), 1, Set.of(), false);
   private static final long NOW = 1_764_417_600_000L;
 
-  private static SharedPoolChange change(SharedPool from, long now, Set<Long> live) {
-    return new SharedPoolChange(from, POOL, now, "x", live, 1_000, SharedPool.StoredGrant::expiresAt);
+  private static StoredPoolChange change(StoredPool from, long now, Set<Long> live) {
+    return new StoredPoolChange(from, POOL, now, "x", live, 1_000, StoredPool.StoredGrant::expiresAt);
   }
 
   @Test
   void aGrantToOneOfThisServersLiveWaitsIsDeliveredAtOnce() {
-    SharedPoolChange edit = change(SharedPool.empty(7), NOW, Set.of(42L));
+    StoredPoolChange edit = change(StoredPool.empty(7), NOW, Set.of(42L));
     edit.tryAcquire("a", Optional.empty());
     edit.enqueue("b", 42, Optional.empty(), NOW + 10_000, Long.MAX_VALUE);
     edit.release("a", OptionalLong.empty());
@@ -32,31 +32,31 @@ class SharedPoolChangeTest {
 
   @Test
   void aGrantToAPlaceThisServerNoLongerWaitsForMustBeConfirmedAndIsTakenBack() {
-    SharedPoolChange edit = change(SharedPool.empty(7), NOW, Set.of());
+    StoredPoolChange edit = change(StoredPool.empty(7), NOW, Set.of());
     edit.tryAcquire("a", Optional.empty());
     edit.enqueue("b", 42, Optional.empty(), NOW + 10_000, Long.MAX_VALUE); // an orphaned place
     edit.enqueue("c", 43, Optional.empty(), NOW + 10_000, Long.MAX_VALUE);
     edit.release("a", OptionalLong.empty());
-    SharedPool granted = edit.result();
+    StoredPool granted = edit.result();
     assertEquals(NOW + 1_000, holder(granted, "b").confirmBy());
 
-    SharedPoolChange later = change(granted, NOW + 1_000, Set.of(43L));
+    StoredPoolChange later = change(granted, NOW + 1_000, Set.of(43L));
     later.maintain();
-    SharedPool after = later.result();
+    StoredPool after = later.result();
     assertEquals(List.of("c"), after.holders().stream().map(StoredGrant::host).toList());
     assertTrue(after.lost().contains(42L), "the taken-back wait is remembered as lost");
   }
 
   @Test
   void theStateSurvivesEncoding() {
-    SharedPoolChange edit = change(SharedPool.empty(7), NOW, Set.of());
+    StoredPoolChange edit = change(StoredPool.empty(7), NOW, Set.of());
     edit.tryAcquire("h\u00e9llo w\u00f6rld", Optional.of(Duration.ofSeconds(5)));
     edit.enqueue("b".repeat(255), 42, Optional.of(Duration.ofMillis(1500)), NOW + 10_000, NOW + 3_000);
-    SharedPool state = edit.result();
-    assertEquals(state, SharedPool.decode(state.encode()));
+    StoredPool state = edit.result();
+    assertEquals(state, StoredPool.decode(state.encode()));
   }
 
-  private static StoredGrant holder(SharedPool state, String host) {
+  private static StoredGrant holder(StoredPool state, String host) {
     return state.holders().stream().filter(h -> h.host().equals(host)).findFirst().orElseThrow();
   }
 }

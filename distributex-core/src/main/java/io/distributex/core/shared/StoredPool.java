@@ -13,18 +13,18 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One pool's state as {@link MemcachedBackend} stores it under one memcached key: the holders,
+ * One pool's state as a {@link SharedStore} keeps it, one value per pool: the holders,
  * the FIFO queue of every server, the last token, the epoch (a random number chosen when the
- * value was created, so a server can tell that memcached lost the value and started afresh) and
+ * value was created, so a server can tell that the store lost the value and started afresh) and
  * the version (counting the writes of this epoch, so a server can tell an older read from a
  * newer one). Deadlines that fall on the same millisecond are handled in the order they were set,
  * numbered by {@code lastDeadline}, as a single server's scheduler would. {@code lost} names the
  * last waits whose place was dropped because their server stopped renewing it or never took
  * delivery of its grant, so that server, when it comes back, answers them with an error rather
  * than a plain no.
- * Changed only through {@link SharedPoolChange}, written only with compare-and-set.
+ * Changed only through {@link StoredPoolChange}, written only with compare-and-set.
  */
-record SharedPool(
+record StoredPool(
     long epoch,
     long version,
     long lastToken,
@@ -37,14 +37,14 @@ record SharedPool(
   /** How many ids of waits whose place was dropped (see {@link #lost}) the value remembers. */
   static final int LOST_REMEMBERED = 256;
 
-  SharedPool {
+  StoredPool {
     holders = List.copyOf(holders);
     queue = List.copyOf(queue);
     lost = List.copyOf(lost);
   }
 
-  static SharedPool empty(long epoch) {
-    return new SharedPool(epoch, 0, 0, 0, List.of(), List.of(), List.of());
+  static StoredPool empty(long epoch) {
+    return new StoredPool(epoch, 0, 0, 0, List.of(), List.of(), List.of());
   }
 
   /**
@@ -151,7 +151,7 @@ record SharedPool(
   }
 
   /** Reads what {@link #encode} wrote; anything else is an {@link IllegalArgumentException}. */
-  static SharedPool decode(byte[] value) {
+  static StoredPool decode(byte[] value) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
       if (in.readByte() != FORMAT) {
         throw new IllegalArgumentException("unknown pool state format");
@@ -197,7 +197,7 @@ record SharedPool(
                 in.readLong(),
                 in.readLong()));
       }
-      return new SharedPool(epoch, version, lastToken, lastDeadline, holders, queue, lost);
+      return new StoredPool(epoch, version, lastToken, lastDeadline, holders, queue, lost);
     } catch (IOException truncated) {
       throw new IllegalArgumentException("corrupt pool state: " + truncated, truncated);
     }
