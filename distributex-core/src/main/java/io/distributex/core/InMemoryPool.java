@@ -14,15 +14,18 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
  * One pool of {@link InMemoryBackend}: its holders and its FIFO queue under one lock.
  *
- * <p>Invariant, true whenever the lock is free: the queue is empty or every slot is held. Every
- * change that frees a slot ends in {@link #handOff}, which grants the head of the queue at once.
- * Futures are completed only after the lock is released (their callbacks write HTTP answers),
- * which is why each operation collects its completions in a list run after unlocking.
+ * <p>Invariant, true whenever the lock is free: the queue is empty or every open slot is held
+ * (a slot is closed while lock-delay keeps it). Every change that frees or opens a slot ends in
+ * {@link #handOff}, which grants the head of the queue at once. Futures are completed only after
+ * the lock is released (their callbacks write HTTP answers), and only once the operation's
+ * journal records are on disk, which is why each operation collects its completions in a list
+ * run after unlocking and waiting.
  */
 final class InMemoryPool implements PoolState {
   private final Pool pool;
@@ -30,17 +33,53 @@ final class InMemoryPool implements PoolState {
   private final TokenSequence tokens;
   private final WaiterLimit waiterLimit;
   private final LockListener listener;
+  private final PoolJournal journal;
   private final LinkedHashMap<String, InMemoryGrant> holders = new LinkedHashMap<>();
   private final LinkedHashMap<String, QueuedWait> queue = new LinkedHashMap<>();
+  private final ClosedSlots closedSlots = new ClosedSlots();
+  /** The operation running under the lock: what its answers wait for. */
+  private Operation current;
   private boolean closed;
 
   InMemoryPool(
-      Pool pool, TimeSource time, TokenSequence tokens, WaiterLimit waiterLimit, LockListener listener) {
+      Pool pool,
+      TimeSource time,
+      TokenSequence tokens,
+      WaiterLimit waiterLimit,
+      LockListener listener,
+      PoolJournal journal) {
     this.pool = pool;
     this.time = time;
     this.tokens = tokens;
     this.waiterLimit = waiterLimit;
     this.listener = listener;
+    this.journal = journal;
+  }
+
+  /**
+   * Brings back what the journal held at start: holds still running, and slots closed by
+   * lock-delay. A hold whose deadline passed while the server was down has ended, and its
+   * lock-delay counts from that deadline.
+   */
+  synchronized void restore(List<JournalRecord.Held> holds, List<Long> closedUntil) {
+    long now = time.currentTimeMillis();
+    closedUntil.stream().filter(until -> until > now).forEach(this::closeSlot);
+    for (JournalRecord.Held held : holds) {
+      InMemoryGrant grant =
+          new InMemoryGrant(held.host(), held.token(), held.acquired(), Duration.ofMillis(held.periodMs()),
+              held.expiresAt(), true, () -> {});
+      if (grant.expires() && grant.expiresAt() <= now) {
+        journal.ended(grant);
+        long until = grant.expiresAt() + pool.lockDelay().toMillis();
+        if (until > now) {
+          journal.closed(until);
+          closeSlot(until);
+        }
+      } else {
+        schedule(grant);
+      }
+    }
+    journal.takePending();
   }
 
   @Override
@@ -50,13 +89,13 @@ final class InMemoryPool implements PoolState {
 
   @Override
   public Optional<Grant> tryAcquire(String host, Optional<Duration> lease) {
-    return locked(after -> tryAcquireLocked(host, lease, after));
+    return changing(after -> tryAcquireLocked(host, lease, after));
   }
 
   @Override
   public CompletableFuture<Optional<Grant>> acquire(
       String host, Optional<Duration> lease, Optional<Duration> timeout) {
-    return locked(
+    return changing(
         after -> {
           Optional<Grant> now = tryAcquireLocked(host, lease, after);
           if (now.isPresent() || timeout.filter(Duration::isZero).isPresent()) {
@@ -88,8 +127,9 @@ final class InMemoryPool implements PoolState {
     if (held != null) {
       return Optional.of(renewed(held, pool.holdPeriod(lease)).grant(pool));
     }
-    if (holders.size() < pool.maxlocks() && queue.isEmpty()) {
+    if (holders.size() < openSlots() && queue.isEmpty()) {
       Grant grant = grant(host, pool.holdPeriod(lease)).grant(pool);
+      current.direct = grant;
       after.add(() -> listener.granted(grant, Optional.empty()));
       return Optional.of(grant);
     }
@@ -98,7 +138,7 @@ final class InMemoryPool implements PoolState {
 
   @Override
   public Release release(String host, OptionalLong token) {
-    return locked(
+    return changing(
         after -> {
           InMemoryGrant held = holders.get(host);
           if (held != null) {
@@ -121,7 +161,7 @@ final class InMemoryPool implements PoolState {
 
   @Override
   public Optional<Grant> renew(String host, OptionalLong token) {
-    return locked(
+    return changing(
         after -> {
           InMemoryGrant held = holders.get(host);
           if (held == null || (token.isPresent() && token.getAsLong() != held.token())) {
@@ -133,35 +173,39 @@ final class InMemoryPool implements PoolState {
 
   @Override
   public boolean withdraw(String host, long token) {
-    return locked(
-        after -> {
-          InMemoryGrant held = holders.get(host);
-          if (held == null || held.token() != token || held.claimed()) {
-            return false;
-          }
-          Grant withdrawn = held.grant(pool);
-          after.add(() -> listener.released(withdrawn));
-          end(held, after);
-          return true;
-        });
+    return run(after -> withdrawLocked(host, token, after), true);
+  }
+
+  private boolean withdrawLocked(String host, long token, List<Runnable> after) {
+    InMemoryGrant held = holders.get(host);
+    if (held == null || held.token() != token || held.claimed()) {
+      return false;
+    }
+    Grant withdrawn = held.grant(pool);
+    after.add(() -> listener.released(withdrawn));
+    end(held, after);
+    return true;
   }
 
   @Override
   public boolean isCurrent(long token) {
-    return locked(after -> holders.values().stream().anyMatch(hold -> hold.token() == token));
+    return run(after -> holders.values().stream().anyMatch(hold -> hold.token() == token), false);
   }
 
   @Override
   public PoolSnapshot snapshot() {
-    return locked(
+    return run(
         after -> {
           List<Grant> grants = new ArrayList<>(holders.size());
           holders.values().forEach(hold -> grants.add(hold.grant(pool)));
           List<Waiter> waiters = new ArrayList<>(queue.size());
           queue.forEach(
               (host, queued) -> waiters.add(new Waiter(host, Instant.ofEpochMilli(queued.since()))));
-          return new PoolSnapshot(pool, grants, waiters);
-        });
+          Optional<Instant> closedUntil =
+              closedSlots.lastUntil(time.currentTimeMillis()).map(Instant::ofEpochMilli);
+          return new PoolSnapshot(pool, grants, waiters, closedUntil);
+        },
+        false);
   }
 
   @Override
@@ -207,19 +251,40 @@ final class InMemoryPool implements PoolState {
     return true;
   }
 
-  /** Ends the hold unless it was released, regranted or renewed to a later deadline since. */
+  /**
+   * Ends the hold unless it was released, regranted or renewed to a later deadline since; with
+   * lock-delay, its slot stays closed for that long.
+   */
   private void expire(String host, long token, long deadline) {
-    List<Runnable> after = new ArrayList<>(1);
-    synchronized (this) {
-      InMemoryGrant held = holders.get(host);
-      if (closed || held == null || held.token() != token || held.expiresAt() != deadline) {
-        return;
-      }
-      Grant expired = held.grant(pool);
-      after.add(() -> listener.expired(expired));
-      end(held, after);
-    }
-    after.forEach(Runnable::run);
+    timed(
+        after -> {
+          InMemoryGrant held = holders.get(host);
+          if (held == null || held.token() != token || held.expiresAt() != deadline) {
+            return;
+          }
+          if (!pool.lockDelay().isZero()) {
+            long until = deadline + pool.lockDelay().toMillis();
+            journal.closed(until);
+            closeSlot(until);
+          }
+          Grant expired = held.grant(pool);
+          after.add(() -> listener.expired(expired));
+          end(held, after);
+        });
+  }
+
+  /** Lock-delay is over for a slot: it goes to the next waiter. */
+  private void reopen() {
+    timed(this::handOff);
+  }
+
+  private void closeSlot(long until) {
+    closedSlots.close(until);
+    time.schedule(this::reopen, until - time.currentTimeMillis());
+  }
+
+  private int openSlots() {
+    return pool.maxlocks() - closedSlots.closedAt(time.currentTimeMillis());
   }
 
   private void dequeued(QueuedWait queued, List<Runnable> after) {
@@ -231,13 +296,15 @@ final class InMemoryPool implements PoolState {
   private void end(InMemoryGrant hold, List<Runnable> after) {
     hold.expiry().cancel();
     holders.remove(hold.host());
+    journal.ended(hold);
     handOff(after);
   }
 
-  /** Grants free slots to the head of the queue, in order, until slots or waiters run out. */
+  /** Grants open slots to the head of the queue, in order, until slots or waiters run out. */
   private void handOff(List<Runnable> after) {
+    Operation operation = current;
     Iterator<Map.Entry<String, QueuedWait>> first = queue.entrySet().iterator();
-    while (holders.size() < pool.maxlocks() && first.hasNext()) {
+    while (holders.size() < openSlots() && first.hasNext()) {
       Map.Entry<String, QueuedWait> next = first.next();
       first.remove();
       String host = next.getKey();
@@ -248,6 +315,12 @@ final class InMemoryPool implements PoolState {
       Duration waited = Duration.ofMillis(grant.acquired().toEpochMilli() - queued.since());
       after.add(
           () -> {
+            if (operation.failure != null) {
+              // Not on disk: the waiter must not be told YES, and nobody else knows of the grant.
+              queued.future().completeExceptionally(operation.failure);
+              withdrawQuietly(host, grant.token());
+              return;
+            }
             listener.granted(grant, Optional.of(waited));
             if (!queued.future().complete(Optional.of(grant))) {
               // Completed from outside, not by cancel(): this request takes no slot, pass it
@@ -259,12 +332,16 @@ final class InMemoryPool implements PoolState {
   }
 
   private InMemoryGrant grant(String host, Duration period) {
-    return schedule(new InMemoryGrant(host, tokens.next(), time.currentTimeMillis(), period));
+    InMemoryGrant granted = schedule(new InMemoryGrant(host, tokens.next(), time.currentTimeMillis(), period));
+    journal.held(granted);
+    return granted;
   }
 
   private InMemoryGrant renewed(InMemoryGrant held, Duration period) {
     held.expiry().cancel();
-    return schedule(held.renewed(time.currentTimeMillis(), period));
+    InMemoryGrant renewed = schedule(held.renewed(time.currentTimeMillis(), period));
+    journal.held(renewed);
+    return renewed;
   }
 
   private InMemoryGrant schedule(InMemoryGrant hold) {
@@ -273,22 +350,89 @@ final class InMemoryPool implements PoolState {
       scheduled =
           hold.withExpiry(
               time.schedule(
-                  () -> expire(hold.host(), hold.token(), hold.expiresAt()), hold.period().toMillis()));
+                  () -> expire(hold.host(), hold.token(), hold.expiresAt()),
+                  hold.expiresAt() - time.currentTimeMillis()));
     }
     holders.put(hold.host(), scheduled);
     return scheduled;
   }
 
-  private <T> T locked(Function<List<Runnable>, T> body) {
+  private void withdrawQuietly(String host, long token) {
+    try {
+      run(after -> withdrawLocked(host, token, after), false);
+    } catch (RuntimeException failed) {
+      // Closing, or the journal still failing: the hold then ends with its lease or expire.
+    }
+  }
+
+  /**
+   * A call that changes the pool: refused at once while the journal cannot write; answered only
+   * once its records are on disk. A grant whose record could not be written is taken back and the
+   * call fails with {@link JournalUnavailableException}.
+   */
+  private <T> T changing(Function<List<Runnable>, T> body) {
+    return run(body, true);
+  }
+
+  /** A deadline's change (expiry, reopening): it happens whatever the journal does. */
+  private void timed(Consumer<List<Runnable>> body) {
+    try {
+      run(
+          after -> {
+            body.accept(after);
+            return null;
+          },
+          false);
+    } catch (BackendClosedException | JournalUnavailableException ignored) {
+      // Closed: nothing more to do. Not on disk: a hold past its deadline has ended at a restart
+      // anyway; the grants it made were answered with the failure.
+    }
+  }
+
+  private <T> T run(Function<List<Runnable>, T> body, boolean refuseWhileUnavailable) {
     List<Runnable> after = new ArrayList<>(2);
+    Operation operation = new Operation();
     T result;
     synchronized (this) {
       if (closed) {
         throw new BackendClosedException();
       }
-      result = body.apply(after);
+      if (refuseWhileUnavailable) {
+        journal.checkAvailable();
+      }
+      current = operation;
+      try {
+        result = body.apply(after);
+      } finally {
+        current = null;
+        operation.batches = journal.takePending();
+      }
     }
+    operation.awaitDisk();
     after.forEach(Runnable::run);
+    if (operation.failure != null) {
+      if (operation.direct != null) {
+        withdrawQuietly(operation.direct.host(), operation.direct.token());
+      }
+      throw operation.failure;
+    }
     return result;
+  }
+
+  /** One call's journal batches, whether they reached the disk, and the grant it made directly. */
+  private static final class Operation {
+    List<Journal.Batch> batches = List.of();
+    JournalUnavailableException failure;
+    Grant direct;
+
+    void awaitDisk() {
+      for (Journal.Batch batch : batches) {
+        try {
+          batch.await();
+        } catch (JournalUnavailableException failed) {
+          failure = failed;
+        }
+      }
+    }
   }
 }

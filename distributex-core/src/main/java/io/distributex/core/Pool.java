@@ -19,9 +19,16 @@ import java.util.Set;
  * @param allowedHosts the hosts allowed to use the pool (the YAML key {@code servers}); empty
  *     means every host
  * @param strict whether release and renew must carry the holder's token
+ * @param lockDelay how long a slot stays closed after its hold ended by expiry (not by release):
+ *     its holder may still be finishing its work; zero for none
  */
 public record Pool(
-    String name, Duration expire, int maxlocks, Set<String> allowedHosts, boolean strict) {
+    String name,
+    Duration expire,
+    int maxlocks,
+    Set<String> allowedHosts,
+    boolean strict,
+    Duration lockDelay) {
   /** The hold period of a pool whose configuration names none: 1800 s, as in 0.7. */
   public static final Duration DEFAULT_EXPIRE = Duration.ofSeconds(1800);
 
@@ -33,6 +40,13 @@ public record Pool(
     checkArgument(expire != null && !expire.isNegative(), "expire must not be negative: %s", expire);
     checkArgument(maxlocks >= 1, "maxlocks must be at least 1, got %s", maxlocks);
     allowedHosts = ImmutableSet.copyOf(allowedHosts);
+    checkArgument(
+        lockDelay != null && !lockDelay.isNegative(), "lockdelay must not be negative: %s", lockDelay);
+  }
+
+  /** A pool without lock-delay. */
+  public Pool(String name, Duration expire, int maxlocks, Set<String> allowedHosts, boolean strict) {
+    this(name, expire, maxlocks, allowedHosts, strict, Duration.ZERO);
   }
 
   /** A mutex pool open to every host, with the default expiry. */

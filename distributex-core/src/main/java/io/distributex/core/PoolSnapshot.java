@@ -1,6 +1,8 @@
 package io.distributex.core;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A consistent picture of one pool at one moment: its settings, its holders in grant order and
@@ -9,8 +11,11 @@ import java.util.List;
  * @param pool the pool's settings
  * @param holders the current grants
  * @param waiters the queue, first in line first
+ * @param closedUntil when the last slot that lock-delay keeps closed opens again; empty when
+ *     none is closed
  */
-public record PoolSnapshot(Pool pool, List<Grant> holders, List<Waiter> waiters) {
+public record PoolSnapshot(
+    Pool pool, List<Grant> holders, List<Waiter> waiters, Optional<Instant> closedUntil) {
   public PoolSnapshot {
     holders = List.copyOf(holders);
     waiters = List.copyOf(waiters);

@@ -167,11 +167,10 @@ public final class DistributexServer implements AutoCloseable {
           .listener(listener)
           .build();
     }
-    return InMemoryBackend.builder()
-        .pools(config.pools())
-        .maxWaiters(config.maxWaiters())
-        .listener(listener)
-        .build();
+    InMemoryBackend.Builder inMemory =
+        InMemoryBackend.builder().pools(config.pools()).maxWaiters(config.maxWaiters()).listener(listener);
+    config.journal().ifPresent(inMemory::journal);
+    return inMemory.build();
   }
 
   private static ExecutorService newExecutor(int threads) {

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpHandler;
 import io.distributex.core.BackendClosedException;
 import io.distributex.core.BackendUnavailableException;
 import io.distributex.core.Grant;
+import io.distributex.core.JournalUnavailableException;
 import io.distributex.core.LockBackend;
 import io.distributex.core.Pool;
 import io.distributex.core.PoolSnapshot;
@@ -305,6 +306,9 @@ final class LockHandler implements HttpHandler {
 
   /** The answer to a call the backend could not serve. */
   private static Answer failed(HttpExchange exchange, Throwable cause) {
+    if (cause instanceof JournalUnavailableException journal) {
+      return Answer.text(503, "ERROR: journal unavailable: " + journal.getMessage());
+    }
     if (cause instanceof BackendUnavailableException unavailable) {
       return Answer.text(503, unavailable(unavailable));
     }

@@ -1,5 +1,6 @@
 package io.distributex.server;
 
+import io.distributex.core.JournalException;
 import io.distributex.server.config.ConfigException;
 import io.distributex.server.config.ConfigLoader;
 import io.distributex.server.config.DistributexConfig;
@@ -17,7 +18,8 @@ import picocli.CommandLine.Option;
  * The {@code distributex-server} command (docs/cli.md): loads the configuration,
  * listens, prints {@code distributex listening on http://ADDRESS:PORT} ({@code https} with TLS),
  * and stops cleanly (exit status 0) on SIGTERM or SIGINT. A bad configuration file, or a keystore
- * it cannot read, stops it before it listens, with exit status 2 and one line saying what is wrong.
+ * it cannot read, or a journal it cannot use, stops it before it listens, with exit status 2 and
+ * one line saying what is wrong.
  * Log records are written one per line on stderr, unless the operator chose another format.
  */
 @Command(
@@ -71,8 +73,8 @@ public final class Main implements Callable<Integer> {
     DistributexServer server;
     try {
       server = DistributexServer.builder().config(settings).start();
-    } catch (IllegalStateException unsupported) {
-      err.println("distributex-server: " + unsupported.getMessage());
+    } catch (IllegalStateException | JournalException unusable) {
+      err.println("distributex-server: " + unusable.getMessage());
       return CONFIG_ERROR;
     } catch (UncheckedIOException cannotListen) {
       err.println("distributex-server: " + cannotListen.getMessage());

@@ -40,6 +40,10 @@ final class StatusJson {
     json.writeNumberField("maxlocks", pool.maxlocks());
     json.writeNumberField("expire", pool.expire().toSeconds());
     json.writeBooleanField("strict", pool.strict());
+    json.writeNumberField("lockdelay", pool.lockDelay().toSeconds());
+    if (snapshot.closedUntil().isPresent()) {
+      json.writeNumberField("closedUntil", snapshot.closedUntil().get().toEpochMilli());
+    }
     json.writeArrayFieldStart("servers");
     for (String host : pool.allowedHosts()) {
       json.writeString(host);

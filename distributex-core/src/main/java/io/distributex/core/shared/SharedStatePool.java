@@ -184,7 +184,8 @@ final class SharedStatePool implements PoolState {
         state.holders().stream().map(this::grant).toList(),
         state.queue().stream()
             .map(queued -> new Waiter(queued.host(), Instant.ofEpochMilli(queued.since())))
-            .toList());
+            .toList(),
+        state.closedUntil().stream().max(Long::compare).map(Instant::ofEpochMilli));
   }
 
   /** Fails the waits at once, without the store; {@link #leaveAbandoned} then cleans up. */
@@ -235,7 +236,8 @@ final class SharedStatePool implements PoolState {
             .filter(h -> sightings.endOf(h) > now && (h.confirmBy() == 0 || h.confirmBy() > now))
             .toList(),
         state.queue().stream().filter(q -> q.staleAt() > now && q.giveUpAt() > now).toList(),
-        state.lost());
+        state.lost(),
+        state.closedUntil().stream().filter(until -> until > now).toList());
   }
 
   /**
@@ -405,6 +407,9 @@ final class SharedStatePool implements PoolState {
     }
     for (StoredWait queued : state.queue()) {
       next = Math.min(next, Math.min(queued.staleAt(), queued.giveUpAt()));
+    }
+    for (long until : state.closedUntil()) {
+      next = Math.min(next, until);
     }
     if (next < deadlineAt) {
       if (deadlineTimer != null) {

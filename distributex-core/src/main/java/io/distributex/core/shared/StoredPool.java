@@ -21,7 +21,8 @@ import java.util.Optional;
  * numbered by {@code lastDeadline}, as a single server's scheduler would. {@code lost} names the
  * last waits whose place was dropped because their server stopped renewing it or never took
  * delivery of its grant, so that server, when it comes back, answers them with an error rather
- * than a plain no.
+ * than a plain no. {@code closedUntil} holds when the slots that lock-delay keeps closed open
+ * again.
  * Changed only through {@link StoredPoolChange}, written only with compare-and-set.
  */
 record StoredPool(
@@ -31,8 +32,9 @@ record StoredPool(
     long lastDeadline,
     List<StoredGrant> holders,
     List<StoredWait> queue,
-    List<Long> lost) {
-  private static final byte FORMAT = 4;
+    List<Long> lost,
+    List<Long> closedUntil) {
+  private static final byte FORMAT = 5;
 
   /** How many ids of waits whose place was dropped (see {@link #lost}) the value remembers. */
   static final int LOST_REMEMBERED = 256;
@@ -41,10 +43,11 @@ record StoredPool(
     holders = List.copyOf(holders);
     queue = List.copyOf(queue);
     lost = List.copyOf(lost);
+    closedUntil = List.copyOf(closedUntil);
   }
 
   static StoredPool empty(long epoch) {
-    return new StoredPool(epoch, 0, 0, 0, List.of(), List.of(), List.of());
+    return new StoredPool(epoch, 0, 0, 0, List.of(), List.of(), List.of(), List.of());
   }
 
   /**
@@ -133,6 +136,10 @@ record StoredPool(
       for (long waitId : lost) {
         out.writeLong(waitId);
       }
+      out.writeInt(closedUntil.size());
+      for (long until : closedUntil) {
+        out.writeLong(until);
+      }
       out.writeInt(queue.size());
       for (StoredWait queued : queue) {
         out.writeUTF(queued.host());
@@ -183,6 +190,14 @@ record StoredPool(
       for (int i = 0; i < lostCount; i++) {
         lost.add(in.readLong());
       }
+      int closedCount = in.readInt();
+      if (closedCount < 0 || closedCount > 1 << 16) {
+        throw new IllegalArgumentException("corrupt pool state: " + closedCount + " closed slots");
+      }
+      List<Long> closedUntil = new ArrayList<>(closedCount);
+      for (int i = 0; i < closedCount; i++) {
+        closedUntil.add(in.readLong());
+      }
       int queueLength = in.readInt();
       List<StoredWait> queue = new ArrayList<>(Math.min(queueLength, 1 << 16));
       for (int i = 0; i < queueLength; i++) {
@@ -197,7 +212,7 @@ record StoredPool(
                 in.readLong(),
                 in.readLong()));
       }
-      return new StoredPool(epoch, version, lastToken, lastDeadline, holders, queue, lost);
+      return new StoredPool(epoch, version, lastToken, lastDeadline, holders, queue, lost, closedUntil);
     } catch (IOException truncated) {
       throw new IllegalArgumentException("corrupt pool state: " + truncated, truncated);
     }

@@ -41,6 +41,7 @@ final class StoredPoolChange {
   private final List<StoredGrant> holders;
   private final List<StoredWait> queue;
   private final List<Long> lost;
+  private final List<Long> closed;
   private final Set<Long> liveWaits;
   private final ToLongFunction<StoredGrant> endOf;
   private final List<Consumer<LockListener>> events = new ArrayList<>();
@@ -73,6 +74,7 @@ final class StoredPoolChange {
     this.holders = new ArrayList<>(from.holders());
     this.queue = new ArrayList<>(from.queue());
     this.lost = new ArrayList<>(from.lost());
+    this.closed = new ArrayList<>(from.closedUntil());
     this.liveWaits = liveWaits;
     this.endOf = endOf;
   }
@@ -102,11 +104,12 @@ final class StoredPoolChange {
   /** The changed state, one version on; the same version when nothing changed. */
   StoredPool result() {
     return new StoredPool(
-        epoch, changed ? version + 1 : version, lastToken, lastDeadline, holders, queue, lost);
+        epoch, changed ? version + 1 : version, lastToken, lastDeadline, holders, queue, lost, closed);
   }
 
   /** Applies every deadline up to now, earliest first, ties in the order they were set. */
   void maintain() {
+    changed |= closed.removeIf(until -> until <= now); // lock-delay over: handed on below
     while (true) {
       long due = Long.MAX_VALUE;
       long order = Long.MAX_VALUE;
@@ -141,6 +144,10 @@ final class StoredPoolChange {
         } else {
           Grant expired = ended.grant(pool.name());
           events.add(listener -> listener.expired(expired));
+          long until = due + pool.lockDelay().toMillis();
+          if (until > now) {
+            closed.add(until); // lock-delay: the holder may still be finishing its work
+          }
         }
         changed = true;
         handOff();
@@ -210,7 +217,7 @@ final class StoredPoolChange {
     if (held >= 0) {
       return Optional.of(renew(held, pool.holdPeriod(lease)));
     }
-    if (holders.size() < pool.maxlocks() && queue.isEmpty()) {
+    if (holders.size() < openSlots() && queue.isEmpty()) {
       StoredGrant granted = grant(host, pool.holdPeriod(lease), 0, 0);
       directGrants.add(granted);
       Grant grant = granted.grant(pool.name());
@@ -320,8 +327,13 @@ final class StoredPoolChange {
     }
   }
 
+  /** The slots not kept closed by lock-delay. */
+  private int openSlots() {
+    return pool.maxlocks() - closed.size();
+  }
+
   private void handOff() {
-    while (holders.size() < pool.maxlocks() && !queue.isEmpty()) {
+    while (holders.size() < openSlots() && !queue.isEmpty()) {
       StoredWait next = queue.remove(0);
       boolean delivered = next.server().equals(server) && liveWaits.contains(next.waitId());
       long confirmBy = delivered ? 0 : now + confirmWithinMs;

@@ -18,7 +18,13 @@ public final class TokenSequence {
   private final AtomicLong last = new AtomicLong();
 
   public TokenSequence(TimeSource time) {
+    this(time, 0);
+  }
+
+  /** Tokens above {@code floor} too: every token answered before a restart, say. */
+  public TokenSequence(TimeSource time, long floor) {
     this.time = time;
+    this.last.set(floor);
   }
 
   public long next() {

@@ -17,7 +17,7 @@ class WaitVerdictsTest {
 
   private static LocalWait wait(long id, String host, long giveUpAt, long epoch, long version) {
     LocalWait wait = new LocalWait(id, host, Optional.empty(), giveUpAt, new PendingAcquire(p -> true));
-    wait.enqueuedIn(new StoredPool(epoch, version, 0, 0, List.of(), List.of(), List.of()));
+    wait.enqueuedIn(new StoredPool(epoch, version, 0, 0, List.of(), List.of(), List.of(), List.of()));
     return wait;
   }
 
@@ -36,8 +36,8 @@ class WaitVerdictsTest {
   @Test
   void aDeliveredGrantIsAYesAndAnUndeliveredOneWaitsForConfirmation() {
     LocalWait b = wait(42, "b", Long.MAX_VALUE, EPOCH, 1);
-    StoredPool delivered = new StoredPool(EPOCH, 2, 5, 0, List.of(holder("b", 42, 0)), List.of(), List.of());
-    StoredPool pending = new StoredPool(EPOCH, 2, 5, 0, List.of(holder("b", 42, NOW + 1)), List.of(), List.of());
+    StoredPool delivered = new StoredPool(EPOCH, 2, 5, 0, List.of(holder("b", 42, 0)), List.of(), List.of(), List.of());
+    StoredPool pending = new StoredPool(EPOCH, 2, 5, 0, List.of(holder("b", 42, NOW + 1)), List.of(), List.of(), List.of());
     assertEquals(holder("b", 42, 0), ((WaitVerdicts.Granted) verdict(delivered, b)).holder());
     assertInstanceOf(WaitVerdicts.Undelivered.class, verdict(pending, b));
   }
@@ -45,8 +45,8 @@ class WaitVerdictsTest {
   @Test
   void aPlaceInLineWaitsAndAnOlderStateDecidesNothing() {
     LocalWait b = wait(42, "b", Long.MAX_VALUE, EPOCH, 3);
-    StoredPool inLine = new StoredPool(EPOCH, 3, 0, 0, List.of(), List.of(place("b", 42)), List.of());
-    StoredPool older = new StoredPool(EPOCH, 2, 0, 0, List.of(), List.of(), List.of());
+    StoredPool inLine = new StoredPool(EPOCH, 3, 0, 0, List.of(), List.of(place("b", 42)), List.of(), List.of());
+    StoredPool older = new StoredPool(EPOCH, 2, 0, 0, List.of(), List.of(), List.of(), List.of());
     assertInstanceOf(WaitVerdicts.Waiting.class, verdict(inLine, b));
     assertInstanceOf(WaitVerdicts.Waiting.class, verdict(older, b));
   }
@@ -54,8 +54,8 @@ class WaitVerdictsTest {
   @Test
   void aWaitGoneFromANewerStateEndedAndOneDroppedWhileCutOffIsLost() {
     LocalWait b = wait(42, "b", Long.MAX_VALUE, EPOCH, 3);
-    StoredPool gone = new StoredPool(EPOCH, 4, 0, 0, List.of(), List.of(), List.of());
-    StoredPool dropped = new StoredPool(EPOCH, 4, 0, 0, List.of(), List.of(), List.of(42L));
+    StoredPool gone = new StoredPool(EPOCH, 4, 0, 0, List.of(), List.of(), List.of(), List.of());
+    StoredPool dropped = new StoredPool(EPOCH, 4, 0, 0, List.of(), List.of(), List.of(42L), List.of());
     assertInstanceOf(WaitVerdicts.Ended.class, verdict(gone, b));
     assertInstanceOf(WaitVerdicts.Lost.class, verdict(dropped, b));
   }
@@ -65,9 +65,9 @@ class WaitVerdictsTest {
     StoredPool fresh = StoredPool.empty(8);
     assertInstanceOf(WaitVerdicts.Waiting.class, verdict(fresh, wait(42, "b", Long.MAX_VALUE, EPOCH, 3)));
     assertInstanceOf(WaitVerdicts.Ended.class, verdict(fresh, wait(42, "b", NOW, EPOCH, 3)));
-    StoredPool hostHolds = new StoredPool(8, 1, 5, 0, List.of(holder("b", 0, 0)), List.of(), List.of());
+    StoredPool hostHolds = new StoredPool(8, 1, 5, 0, List.of(holder("b", 0, 0)), List.of(), List.of(), List.of());
     assertInstanceOf(WaitVerdicts.Granted.class, verdict(hostHolds, wait(42, "b", Long.MAX_VALUE, EPOCH, 3)));
-    StoredPool newerWait = new StoredPool(8, 1, 0, 0, List.of(), List.of(place("b", 43)), List.of());
+    StoredPool newerWait = new StoredPool(8, 1, 0, 0, List.of(), List.of(place("b", 43)), List.of(), List.of());
     assertInstanceOf(WaitVerdicts.Ended.class, verdict(newerWait, wait(42, "b", Long.MAX_VALUE, EPOCH, 3)));
   }
 }

@@ -27,9 +27,10 @@ final class ConfigReader {
           "memcache",
           "auth",
           "pools",
-          "tls");
+          "tls",
+          "journal");
   private static final List<String> POOL_KEYS =
-      List.of("name", "expire", "maxlocks", "servers", "strict");
+      List.of("name", "expire", "maxlocks", "servers", "strict", "lockdelay");
   private static final List<String> MEMCACHE_KEYS = List.of("servers");
   private static final List<String> AUTH_KEYS = List.of("secret", "clients", "admin");
   private static final List<String> TLS_KEYS = List.of("keystore", "password");
@@ -49,17 +50,39 @@ final class ConfigReader {
     YamlValue backend = settings.get("backend");
     YamlValue auth = settings.get("auth");
     YamlValue tls = settings.get("tls");
+    BackendKind backendKind = backend == null ? BackendKind.INMEMORY : backend(backend);
     return new DistributexConfig(
         port == null ? DistributexConfig.DEFAULT_PORT : port.integer(0, 65535),
         bind == null ? DistributexConfig.DEFAULT_BIND : name(bind, "bind address"),
         maxWaiters == null
             ? DistributexConfig.DEFAULT_MAX_WAITERS
             : maxWaiters.integer(1, Integer.MAX_VALUE),
-        backend == null ? BackendKind.INMEMORY : backend(backend),
+        backendKind,
         memcacheServers(settings),
         auth == null ? Optional.empty() : Optional.of(auth(auth)),
         tls == null ? Optional.empty() : Optional.of(tls(tls, baseDir)),
+        journal(settings.get("journal"), backendKind, baseDir),
         pools(root, settings.get("pools")));
+  }
+
+  /** The journal file, relative to the configuration's directory; only the in-memory backend has one. */
+  private static Optional<Path> journal(YamlValue value, BackendKind backend, Path baseDir)
+      throws ConfigException {
+    if (value == null) {
+      return Optional.empty();
+    }
+    if (backend != BackendKind.INMEMORY) {
+      throw value.error("only the inmemory backend keeps a journal (memcached holds the state itself)");
+    }
+    String path = value.text();
+    if (path.isEmpty()) {
+      throw value.error("must not be empty");
+    }
+    try {
+      return Optional.of(baseDir.resolve(path));
+    } catch (InvalidPathException e) {
+      throw value.error("not a valid path: " + e.getReason());
+    }
   }
 
   private static BackendKind backend(YamlValue value) throws ConfigException {
@@ -180,6 +203,7 @@ final class ConfigReader {
       YamlValue expire = settings.get("expire");
       YamlValue maxlocks = settings.get("maxlocks");
       YamlValue strict = settings.get("strict");
+      YamlValue lockDelay = settings.get("lockdelay");
       pools.add(
           new Pool(
               name,
@@ -188,7 +212,10 @@ final class ConfigReader {
                   : Duration.ofSeconds(expire.integer(0, Integer.MAX_VALUE)),
               maxlocks == null ? 1 : maxlocks.integer(1, Integer.MAX_VALUE),
               hosts(settings.get("servers")),
-              strict != null && strict.bool()));
+              strict != null && strict.bool(),
+              lockDelay == null
+                  ? Duration.ZERO
+                  : Duration.ofSeconds(lockDelay.integer(0, Integer.MAX_VALUE))));
     }
     return pools;
   }

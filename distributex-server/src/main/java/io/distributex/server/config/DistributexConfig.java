@@ -6,6 +6,7 @@ import static java.util.Objects.requireNonNull;
 import com.google.common.collect.ImmutableList;
 import io.distributex.core.Names;
 import io.distributex.core.Pool;
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -24,6 +25,7 @@ import java.util.Set;
  *     backend)
  * @param auth the accepted secrets; empty: every call is open
  * @param tls the keystore to serve HTTPS with; empty: plain HTTP
+ * @param journal the in-memory backend's journal file; empty: nothing survives a restart
  * @param pools the pools, in file order; at least one, names unique
  */
 public record DistributexConfig(
@@ -34,6 +36,7 @@ public record DistributexConfig(
     List<MemcacheAddress> memcacheServers,
     Optional<AuthConfig> auth,
     Optional<TlsConfig> tls,
+    Optional<Path> journal,
     List<Pool> pools) {
   /** The port of 0.7 and of every Distributex example. */
   public static final int DEFAULT_PORT = 9889;
@@ -57,6 +60,7 @@ public record DistributexConfig(
     checkArgument(!memcacheServers.isEmpty(), "at least one memcache server is required");
     requireNonNull(auth, "auth");
     requireNonNull(tls, "tls");
+    requireNonNull(journal, "journal");
     pools = ImmutableList.copyOf(pools);
     checkArgument(!pools.isEmpty(), "at least one pool is required");
     Set<String> names = new HashSet<>();
@@ -78,19 +82,20 @@ public record DistributexConfig(
         List.of(DEFAULT_MEMCACHE),
         Optional.empty(),
         Optional.empty(),
+        Optional.empty(),
         List.of(Pool.mutex("default")));
   }
 
   /** This configuration listening on {@code port} instead (the server's {@code -p}). */
   public DistributexConfig withPort(int port) {
     return new DistributexConfig(
-        port, bind, maxWaiters, backend, memcacheServers, auth, tls, pools);
+        port, bind, maxWaiters, backend, memcacheServers, auth, tls, journal, pools);
   }
 
   /** This configuration listening on {@code bind} instead (the server's {@code -b}). */
   public DistributexConfig withBind(String bind) {
     return new DistributexConfig(
-        port, bind, maxWaiters, backend, memcacheServers, auth, tls, pools);
+        port, bind, maxWaiters, backend, memcacheServers, auth, tls, journal, pools);
   }
 
   /** The pool named {@code name}, if there is one. */

@@ -183,6 +183,7 @@ class ConfigLoaderTest {
         DistributexConfig.defaults().memcacheServers(),
         Optional.empty(),
         Optional.empty(),
+        Optional.empty(),
         pools);
   }
 
@@ -282,6 +283,33 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aJournalIsAFileRelativeToTheConfigurationsDirectory(@TempDir Path dir) throws Exception {
+    Path file =
+        Files.writeString(dir.resolve("j.yaml"), "journal: state/journal\npools: [{name: p}]\n");
+
+    assertEquals(Optional.of(dir.resolve("state/journal").toAbsolutePath()), ConfigLoader.load(file).journal());
+    assertEquals(Optional.empty(), parse("pools: [{name: p}]\n").journal());
+  }
+
+  @Test
+  void aJournalIsRefusedWithTheMemcachedBackendOrWhenEmpty() {
+    assertRefused(
+        "backend: memcache\njournal: /var/lib/distributex/journal\npools: [{name: p}]\n",
+        "t.yaml:2: journal: only the inmemory backend keeps a journal (memcached holds the state itself)");
+    assertRefused("journal: ''\npools: [{name: p}]\n", "t.yaml:1: journal: must not be empty");
+  }
+
+  @Test
+  void lockDelayIsWholeSecondsAndZeroByDefault() throws ConfigException {
+    DistributexConfig config = parse("pools:\n  - name: p\n    lockdelay: 5\n  - name: q\n");
+    assertEquals(Duration.ofSeconds(5), config.pools().get(0).lockDelay());
+    assertEquals(Duration.ZERO, config.pools().get(1).lockDelay());
+    ConfigException negative =
+        assertThrows(ConfigException.class, () -> parse("pools:\n  - name: p\n    lockdelay: -1\n"));
+    assertTrue(negative.getMessage().startsWith("t.yaml:3: pools[0].lockdelay: "), negative.getMessage());
+  }
+
+  @Test
   void loadResolvesARelativeKeystoreAgainstTheFilesDirectory(@TempDir Path dir) throws Exception {
     Path file =
         Files.writeString(
@@ -303,7 +331,7 @@ class ConfigLoaderTest {
         assertRefused(
             "port: 9889\npools: [{name: p}]\nbakend: memcache\n",
             "t.yaml:3: bakend: unknown key (known: port, bind, maxwaiters, backend, memcachehost,"
-                + " memcacheport, memcache, auth, pools, tls)");
+                + " memcacheport, memcache, auth, pools, tls, journal)");
 
     assertEquals("t.yaml", e.file());
     assertEquals(OptionalInt.of(3), e.line());
@@ -314,7 +342,7 @@ class ConfigLoaderTest {
   void unknownKeysInSections() {
     assertRefused(
         "pools:\n  - name: p\n    maxlock: 2\n",
-        "t.yaml:3: pools[0].maxlock: unknown key (known: name, expire, maxlocks, servers, strict)");
+        "t.yaml:3: pools[0].maxlock: unknown key (known: name, expire, maxlocks, servers, strict, lockdelay)");
     assertRefused(
         "pools: [{name: p}]\nauth:\n  secret: s\n  admn: a\n",
         "t.yaml:4: auth.admn: unknown key (known: secret, clients, admin)");
