@@ -59,6 +59,10 @@ public abstract class LockBackendContract {
     return new Pool(name, Duration.ofSeconds(expireSeconds), maxlocks, Set.of(), false);
   }
 
+  private static Pool delayed(String name, int maxlocks, long lockDelaySeconds) {
+    return new Pool(name, Duration.ofSeconds(300), maxlocks, Set.of(), false, Duration.ofSeconds(lockDelaySeconds));
+  }
+
   private static Optional<Duration> seconds(long seconds) {
     return Optional.of(Duration.ofSeconds(seconds));
   }
@@ -130,6 +134,45 @@ public abstract class LockBackendContract {
       assertEquals("w", now(next).orElseThrow().host());
       backend.release("p", "w", OptionalLong.empty());
     }
+  }
+
+  @Test
+  void aSlotWhoseHoldExpiredStaysClosedForTheLockDelay() {
+    LockBackend backend = backend(delayed("p", 1, 5));
+    backend.tryAcquire("p", "a", seconds(10)).orElseThrow();
+    CompletableFuture<Optional<Grant>> b = backend.acquire("p", "b", NO_LEASE, FOREVER);
+    time.advance(10_000); // a's lease ends: its slot stays closed 5 s
+    assertFalse(b.isDone(), "b was granted while lock-delay keeps the slot closed");
+    assertEquals(Optional.of(Instant.ofEpochMilli(START + 15_000)), backend.snapshot().get(0).closedUntil());
+    assertEquals(Optional.empty(), backend.tryAcquire("p", "c", NO_LEASE));
+    time.advance(4_999);
+    assertFalse(b.isDone());
+    time.advance(1);
+    assertEquals("b", now(b).orElseThrow().host());
+    assertEquals(Optional.empty(), backend.snapshot().get(0).closedUntil());
+  }
+
+  @Test
+  void aReleasedSlotIsNeverClosedByLockDelay() {
+    LockBackend backend = backend(delayed("p", 1, 5));
+    backend.tryAcquire("p", "a", seconds(10)).orElseThrow();
+    CompletableFuture<Optional<Grant>> b = backend.acquire("p", "b", NO_LEASE, FOREVER);
+    backend.release("p", "a", OptionalLong.empty());
+    assertEquals("b", now(b).orElseThrow().host());
+    assertEquals(Optional.empty(), backend.snapshot().get(0).closedUntil());
+  }
+
+  @Test
+  void lockDelayClosesOnlyTheSlotWhoseHoldExpired() {
+    LockBackend backend = backend(delayed("p", 2, 5));
+    backend.tryAcquire("p", "a", seconds(10)).orElseThrow();
+    backend.tryAcquire("p", "b", NO_LEASE).orElseThrow();
+    time.advance(10_000);
+    assertEquals(Optional.empty(), backend.tryAcquire("p", "c", NO_LEASE), "b holds one slot, the other is closed");
+    backend.release("p", "b", OptionalLong.empty());
+    assertEquals("c", backend.tryAcquire("p", "c", NO_LEASE).orElseThrow().host(), "b's slot was released, not expired");
+    time.advance(5_000);
+    assertEquals("d", backend.tryAcquire("p", "d", NO_LEASE).orElseThrow().host());
   }
 
   @Test

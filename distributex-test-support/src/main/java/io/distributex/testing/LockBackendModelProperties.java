@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -68,6 +69,14 @@ public abstract class LockBackendModelProperties {
    */
   protected void afterEach(LockBackend backend) {}
 
+  /**
+   * Closes {@code old} and opens the same store again, as a restart of the server would; null
+   * when the backend keeps nothing across a restart (then the model's restart step is skipped).
+   */
+  protected LockBackend restart(LockBackend old, List<Pool> pools, TimeSource time) {
+    return null;
+  }
+
   @Property(tries = 300)
   public void behavesLikeTheModel(@ForAll("scenarios") Scenario scenario) {
     Pool pool =
@@ -78,8 +87,8 @@ public abstract class LockBackendModelProperties {
             Set.of(),
             false);
     ManualTimeSource time = new ManualTimeSource(START_MILLIS);
-    LockBackend backend = newBackend(List.of(pool), time);
-    Run run = new Run(scenario, pool, time, backend);
+    LockBackend first = newBackend(List.of(pool), time);
+    Run run = new Run(scenario, pool, time, first, old -> restart(old, List.of(pool), time));
     Throwable failure = null;
     try {
       run.verify();
@@ -92,12 +101,12 @@ public abstract class LockBackendModelProperties {
     } finally {
       RuntimeException cleanup = null;
       try {
-        afterEach(backend);
+        afterEach(run.backend);
       } catch (RuntimeException e) {
         cleanup = e;
       }
       try {
-        backend.close();
+        run.backend.close();
       } catch (RuntimeException e) {
         if (cleanup == null) {
           cleanup = e;
@@ -143,6 +152,7 @@ public abstract class LockBackendModelProperties {
             Tuple.of(2, Combinators.combine(hosts, leases).as(TryAcquire::new)),
             Tuple.of(3, Combinators.combine(hosts, tokens).as(ReleaseSlot::new)),
             Tuple.of(2, Combinators.combine(hosts, tokens).as(Renew::new)),
+            Tuple.of(1, Arbitraries.just(new Restart())),
             Tuple.of(1, Combinators.combine(hosts, tokens).as(Withdraw::new)),
             Tuple.of(2, hosts.map(Cancel::new)),
             Tuple.of(4, advances.map(Advance::new))));
@@ -218,6 +228,14 @@ public abstract class LockBackendModelProperties {
     }
   }
 
+  /** Closes the backend and opens its store again; skipped for a backend that keeps nothing. */
+  public record Restart() implements Action {
+    @Override
+    public String toString() {
+      return "restart()";
+    }
+  }
+
   /** Moves the clock forward. */
   public record Advance(long millis) implements Action {
     @Override
@@ -245,14 +263,21 @@ public abstract class LockBackendModelProperties {
     private final Scenario scenario;
     private final Pool pool;
     private final ManualTimeSource time;
-    private final LockBackend backend;
+    private LockBackend backend;
+    private final UnaryOperator<LockBackend> restarter;
     private final LockModel model;
     /** The backend's futures, index for index with {@link LockModel#futures()}. */
     private final List<CompletableFuture<Optional<Grant>>> futures = new ArrayList<>();
     private final Map<String, LockModel.FutureModel> latestFuture = new HashMap<>();
     private final List<String> trace = new ArrayList<>();
 
-    Run(Scenario scenario, Pool pool, ManualTimeSource time, LockBackend backend) {
+    Run(
+        Scenario scenario,
+        Pool pool,
+        ManualTimeSource time,
+        LockBackend backend,
+        UnaryOperator<LockBackend> restarter) {
+      this.restarter = restarter;
       this.scenario = scenario;
       this.pool = pool;
       this.time = time;
@@ -308,6 +333,15 @@ public abstract class LockBackendModelProperties {
           trace.add(action + " future#" + target.id + " -> " + actual);
           check(actual == expected,
               () -> "cancel of future#" + target.id + " returned " + actual + ", expected " + expected);
+        }
+      } else if (action instanceof Restart) {
+        LockBackend next = restarter.apply(backend);
+        if (next == null) {
+          trace.add(action + " -> not kept across restarts: skipped");
+        } else {
+          backend = next;
+          model.restart();
+          trace.add(action + " -> waiters failed, holds kept");
         }
       } else if (action instanceof Advance call) {
         time.advance(call.millis());
@@ -407,21 +441,24 @@ public abstract class LockBackendModelProperties {
           continue;
         }
         CompletableFuture<Optional<Grant>> actual = futures.get(expected.id);
-        Throwable cause = null;
-        if (actual.isDone() && actual.isCompletedExceptionally() && !actual.isCancelled()) {
-          try {
-            actual.get();
-          } catch (ExecutionException e) {
-            cause = e.getCause();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-          }
-        }
-        Throwable failure = cause;
-        check(failure instanceof BackendClosedException,
+        check(failedBecauseClosed(actual),
             () -> "after close, pending future#" + expected.id + " should fail with "
                 + "BackendClosedException, is " + describe(actual));
+      }
+    }
+
+    private static boolean failedBecauseClosed(CompletableFuture<Optional<Grant>> actual) {
+      if (!actual.isDone() || !actual.isCompletedExceptionally() || actual.isCancelled()) {
+        return false;
+      }
+      try {
+        actual.get();
+        return false;
+      } catch (ExecutionException e) {
+        return e.getCause() instanceof BackendClosedException;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
       }
     }
 
@@ -443,6 +480,9 @@ public abstract class LockBackendModelProperties {
           break;
         case CANCELLED:
           check(actual.isCancelled(), problem);
+          break;
+        case CLOSED:
+          check(failedBecauseClosed(actual), problem);
           break;
         case EMPTY:
           check(actual.isDone() && !actual.isCompletedExceptionally(), problem);

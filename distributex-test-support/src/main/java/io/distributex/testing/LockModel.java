@@ -51,7 +51,9 @@ final class LockModel {
     PENDING,
     GRANTED,
     EMPTY,
-    CANCELLED
+    CANCELLED,
+    /** Pending when the backend was closed (a restart): failed with BackendClosedException. */
+    CLOSED
   }
 
   /** One grant (not renewals): the n-th of the pool, to whom, when; its token once observed. */
@@ -339,6 +341,18 @@ final class LockModel {
             .orElseThrow(() -> new IllegalStateException("pending " + future + " is not queued"));
     leave(place, FutureState.CANCELLED);
     return true;
+  }
+
+  /**
+   * A restart of a backend that keeps its holds (a journal): every waiter's request fails and
+   * leaves the queue; holds, their deadlines and tokens stay, and count as claimed (no request of
+   * before the restart is left to withdraw one).
+   */
+  void restart() {
+    for (QueuedHost place : List.copyOf(queue)) {
+      leave(place, FutureState.CLOSED);
+    }
+    holders.forEach(holder -> holder.claimed = true);
   }
 
   /** Moves the clock forward, running every task that falls due, as {@link ManualTimeSource}. */
