@@ -27,12 +27,13 @@ import java.util.List;
  *
  * <p>Only one server may use a file: an OS lock on {@code FILE.lock} is held while it is open. A
  * write that fails (disk full, I/O error) fails its batch and makes the journal unavailable; it
- * tries again every second and is available once a write and fsync succeed.
+ * tries again every second and is available once a probe of a few pages is written and synced.
  */
 final class Journal implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Journal.class.getName());
   private static final long RETRY_MILLIS = 1000;
   private static final int MIN_COMPACTION = 1024;
+  private static final int PROBE_BYTES = 16 * 1024;
 
   private final Path file;
   private final TimeSource time;
@@ -214,9 +215,9 @@ final class Journal implements AutoCloseable {
           return;
         }
         if (open.records.isEmpty()) {
-          waitQuietly(RETRY_MILLIS); // unavailable: try again with a probe, or with new changes
+          waitQuietly(RETRY_MILLIS);
           if (open.records.isEmpty() && !closing) {
-            append(new JournalRecord.Probe());
+            probe();
           }
           continue;
         }
@@ -244,23 +245,45 @@ final class Journal implements AutoCloseable {
       }
       channel.force(false);
       goodLength = channel.position();
-      if (failure != null) {
-        LOG.log(Level.INFO, "journal " + file + ": writable again");
-        failure = null;
-      }
       return null;
     } catch (IOException failed) {
-      if (failure == null) {
-        LOG.log(Level.ERROR, "journal " + file + ": cannot write: " + describe(failed)
-            + "; state changes are refused until it can");
-      }
-      failure = describe(failed);
-      try {
-        channel.truncate(goodLength);
-      } catch (IOException stillFailing) {
-        // The next successful write truncates behind itself.
-      }
+      fail(failed);
       return failed;
+    }
+  }
+
+  /**
+   * Whether the file can be written again: a few pages of zeros written and synced where the next
+   * record goes, then cut off (a crash in between leaves zeros, a torn tail). Small writes may fit
+   * in a page already allocated on a full disk; this one needs new space, as batches do.
+   */
+  private void probe() {
+    try {
+      channel.position(goodLength);
+      ByteBuffer zeros = ByteBuffer.allocate(PROBE_BYTES);
+      while (zeros.hasRemaining()) {
+        channel.write(zeros);
+      }
+      channel.force(false);
+      channel.truncate(goodLength);
+      channel.force(false);
+      LOG.log(Level.INFO, "journal " + file + ": writable again");
+      failure = null;
+    } catch (IOException stillFailing) {
+      fail(stillFailing);
+    }
+  }
+
+  private void fail(IOException failed) {
+    if (failure == null) {
+      LOG.log(Level.ERROR, "journal " + file + ": cannot write: " + describe(failed)
+          + "; state changes are refused until it can");
+    }
+    failure = describe(failed);
+    try {
+      channel.truncate(goodLength);
+    } catch (IOException stillFailing) {
+      // The next successful write truncates behind itself.
     }
   }
 

@@ -29,9 +29,6 @@ sealed interface JournalRecord {
   /** Every token answered so far is at most {@code token}: a compacted journal starts with it. */
   record TokenFloor(long token) implements JournalRecord {}
 
-  /** Nothing: written to find out whether the file can be written again after a failure. */
-  record Probe() implements JournalRecord {}
-
   /** The framed bytes of {@code record}. */
   static byte[] encode(JournalRecord record) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
@@ -58,8 +55,6 @@ sealed interface JournalRecord {
       } else if (record instanceof TokenFloor floor) {
         out.writeByte(4);
         out.writeLong(floor.token());
-      } else {
-        out.writeByte(5);
       }
     } catch (IOException impossible) {
       throw new UncheckedIOException(impossible);
@@ -90,7 +85,6 @@ sealed interface JournalRecord {
             case 2 -> new Ended(in.readUTF(), in.readUTF(), in.readLong());
             case 3 -> new Closed(in.readUTF(), in.readLong());
             case 4 -> new TokenFloor(in.readLong());
-            case 5 -> new Probe();
             default -> throw new IllegalArgumentException("unknown record type " + type);
           };
       if (in.available() > 0) {

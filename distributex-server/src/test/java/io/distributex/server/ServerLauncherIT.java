@@ -8,9 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.distributex.server.ServerTestSupport.RawCall;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
@@ -22,57 +20,46 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Runs the real {@code bin/distributex-server} launcher, as a user would, and talks to it. */
 @Timeout(120)
 class ServerLauncherIT {
-  private static final Path HOME = Path.of("..").toAbsolutePath().normalize();
-  private static final Path LAUNCHER = HOME.resolve("bin/distributex-server");
-  private static final Pattern LISTENING =
-      Pattern.compile("distributex listening on (https?)://([^:]+):(\\d+)");
+  private static final Path HOME = Launcher.HOME;
 
-  private final List<Process> started = new ArrayList<>();
-
-  @AfterEach
-  void stopServers() throws InterruptedException {
-    for (Process process : started) {
-      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-    }
-  }
+  @RegisterExtension final Launcher launcher = new Launcher();
 
   @Test
-  void theShippedConfigurationServesThe07CurlSession() throws Exception {
-    Process server = launch(HOME, "-p", "0");
-    int port = awaitListening(server).port();
+  void theShippedConfigurationServesThe07CurlSession(@TempDir Path dir) throws Exception {
+    // A copy, so that its journal (next to the file) is this test's own.
+    Files.copy(HOME.resolve("distributex.yaml"), dir.resolve("distributex.yaml"));
+    Process server = launcher.launch(dir, "-p", "0");
+    int port = Launcher.awaitListening(server).port();
     String base = "http://localhost:" + port;
-    assertEquals("YES", curl(base + "/get/?host=me&pool=pool1"));
-    assertEquals("NO", curl(base + "/get/?host=them&pool=pool1"));
-    assertEquals("OK", curl(base + "/release/?host=me&pool=pool1"));
-    assertEquals("YES", curl(base + "/get/?host=them&pool=pool1"));
-    assertEquals("OK", curl(base + "/release/?host=them&pool=pool1"));
-    assertEquals("YES", curl(base + "/get/?host=me&pool=pool2"));
+    assertEquals("YES", Launcher.curl(base + "/get/?host=me&pool=pool1"));
+    assertEquals("NO", Launcher.curl(base + "/get/?host=them&pool=pool1"));
+    assertEquals("OK", Launcher.curl(base + "/release/?host=me&pool=pool1"));
+    assertEquals("YES", Launcher.curl(base + "/get/?host=them&pool=pool1"));
+    assertEquals("OK", Launcher.curl(base + "/release/?host=them&pool=pool1"));
+    assertEquals("YES", Launcher.curl(base + "/get/?host=me&pool=pool2"));
 
     server.destroy();
     assertTrue(server.waitFor(10, TimeUnit.SECONDS), "SIGTERM should stop the server");
     assertEquals(0, server.exitValue(), "a SIGTERM stop is a clean stop");
+    assertTrue(Files.size(dir.resolve("distributex.journal")) > 0, "the shipped file keeps a journal");
   }
 
   @Test
   void withoutAConfigurationFileItServesTheDefaultPool(@TempDir Path empty) throws Exception {
-    Process server = launch(empty, "-p", "0", "-b", "127.0.0.1");
-    int port = awaitListening(server).port();
-    assertEquals("YES", curl("http://127.0.0.1:" + port + "/get?host=me&pool=default"));
-    assertEquals("INVALID: unknown pool 'pool1'", curl("http://127.0.0.1:" + port + "/get?host=me&pool=pool1"));
+    Process server = launcher.launch(empty, "-p", "0", "-b", "127.0.0.1");
+    int port = Launcher.awaitListening(server).port();
+    assertEquals("YES", Launcher.curl("http://127.0.0.1:" + port + "/get?host=me&pool=default"));
+    assertEquals("INVALID: unknown pool 'pool1'", Launcher.curl("http://127.0.0.1:" + port + "/get?host=me&pool=pool1"));
     server.destroy();
     assertTrue(server.waitFor(10, TimeUnit.SECONDS));
   }
@@ -81,9 +68,9 @@ class ServerLauncherIT {
   void aBadConfigurationStopsItBeforeItListensWithStatus2(@TempDir Path dir) throws Exception {
     Path config = dir.resolve("bad.yaml");
     Files.writeString(config, "port: 9889\npools:\n  - name: p\n    maxlocks: 0\n");
-    Process server = launch(dir, "-c", config.toString(), "-p", "0");
+    Process server = launcher.launch(dir, "-c", config.toString(), "-p", "0");
     assertTrue(server.waitFor(60, TimeUnit.SECONDS));
-    String output = read(server);
+    String output = Launcher.read(server);
     assertEquals(2, server.exitValue(), output);
     assertTrue(output.contains("bad.yaml:4"), output);
     assertTrue(output.contains("maxlocks"), output);
@@ -92,18 +79,18 @@ class ServerLauncherIT {
 
   @Test
   void aMissingConfigurationFileIsStatus2(@TempDir Path dir) throws Exception {
-    Process server = launch(dir, "-c", "nope.yaml", "-p", "0");
+    Process server = launcher.launch(dir, "-c", "nope.yaml", "-p", "0");
     assertTrue(server.waitFor(60, TimeUnit.SECONDS));
-    String output = read(server);
+    String output = Launcher.read(server);
     assertEquals(2, server.exitValue(), output);
     assertTrue(output.contains("nope.yaml"), output);
   }
 
   @Test
   void sigtermAnswersWaitersThatTheServerIsShuttingDownAndExitsCleanly(@TempDir Path dir) throws Exception {
-    Process server = launch(dir, "-c", config(dir, POOL).toString(), "-p", "0", "-b", "127.0.0.1");
-    int port = awaitListening(server).port();
-    assertEquals("YES", curl(url(port, "/get/?pool=p&host=holder")));
+    Process server = launcher.launch(dir, "-c", config(dir, POOL).toString(), "-p", "0", "-b", "127.0.0.1");
+    int port = Launcher.awaitListening(server).port();
+    assertEquals("YES", Launcher.curl(url(port, "/get/?pool=p&host=holder")));
     try (RawCall waiter = RawCall.open(port, "GET", "/wait/?pool=p&host=waiter", List.of(), null)) {
       awaitStatus(port, "\"waiters\":[{\"host\":\"waiter\"");
       server.destroy();
@@ -122,9 +109,9 @@ class ServerLauncherIT {
   void idleAndSlowConnectionsAreClosedButWaitersWaitOn(@TempDir Path dir) throws Exception {
     String fastTimeouts =
         "-Dsun.net.httpserver.maxReqTime=1 -Dsun.net.httpserver.idleInterval=1 -Dsun.net.httpserver.clockTick=200";
-    Process server = launchWith(fastTimeouts, dir, "-c", config(dir, POOL).toString(), "-p", "0", "-b", "127.0.0.1");
-    int port = awaitListening(server).port();
-    assertEquals("YES", curl(url(port, "/get/?pool=p&host=holder")));
+    Process server = launcher.launchWith(List.of(), fastTimeouts, dir, "-c", config(dir, POOL).toString(), "-p", "0", "-b", "127.0.0.1");
+    int port = Launcher.awaitListening(server).port();
+    assertEquals("YES", Launcher.curl(url(port, "/get/?pool=p&host=holder")));
     try (RawCall getter = RawCall.open(port, "GET", "/wait/?pool=p&host=w1", List.of(), null)) {
       awaitStatus(port, "\"waiters\":[{\"host\":\"w1\"");
       byte[] body = "ignored=1".getBytes(StandardCharsets.UTF_8);
@@ -137,9 +124,9 @@ class ServerLauncherIT {
           assertClosedByServer(slow);
         }
         // Both waiters were parked before those connections opened: they have waited longer.
-        assertEquals("OK", curl(url(port, "/release/?pool=p&host=holder")));
+        assertEquals("OK", Launcher.curl(url(port, "/release/?pool=p&host=holder")));
         assertYes(getter.read(ServerTestSupport.ANSWER));
-        assertEquals("OK", curl(url(port, "/release/?pool=p&host=w1")));
+        assertEquals("OK", Launcher.curl(url(port, "/release/?pool=p&host=w1")));
         assertYes(poster.read(ServerTestSupport.ANSWER));
       }
     }
@@ -150,8 +137,8 @@ class ServerLauncherIT {
     TestKeystore keystore = TestKeystore.create(dir);
     String auth = "auth:\n  secret: shared-s3cret\n  clients:\n    web1: web1-s3cret\n  admin: admin-s3cret\n";
     Path config = config(dir, keystore.yaml() + auth + POOL);
-    Process server = launch(dir, "-c", config.toString(), "-p", "0", "-b", "127.0.0.1");
-    Listening listening = awaitListening(server);
+    Process server = launcher.launch(dir, "-c", config.toString(), "-p", "0", "-b", "127.0.0.1");
+    Launcher.Listening listening = Launcher.awaitListening(server);
     assertEquals("https", listening.scheme());
     String summary =
         listening.before().stream().filter(line -> line.contains("distributex serving https://")).findFirst()
@@ -164,9 +151,9 @@ class ServerLauncherIT {
     }
 
     String base = "https://127.0.0.1:" + listening.port();
-    assertEquals("INVALID: authentication required", curl(base + "/get/?pool=p&host=me", "-k"));
-    assertEquals("YES", curl(base + "/get/?pool=p", "-k", "-u", "web1:web1-s3cret"));
-    assertEquals("OK", curl(base + "/health", "-k"));
+    assertEquals("INVALID: authentication required", Launcher.curl(base + "/get/?pool=p&host=me", "-k"));
+    assertEquals("YES", Launcher.curl(base + "/get/?pool=p", "-k", "-u", "web1:web1-s3cret"));
+    assertEquals("OK", Launcher.curl(base + "/health", "-k"));
     server.destroy();
     assertTrue(server.waitFor(10, TimeUnit.SECONDS));
     assertEquals(0, server.exitValue());
@@ -176,9 +163,9 @@ class ServerLauncherIT {
   void aKeystoreThatCannotBeReadIsStatus2(@TempDir Path dir) throws Exception {
     Path missing = dir.resolve("missing.p12");
     String tls = "tls:\n  keystore: \"" + missing + "\"\n  password: secret-password\n";
-    Process server = launch(dir, "-c", config(dir, tls + POOL).toString(), "-p", "0");
+    Process server = launcher.launch(dir, "-c", config(dir, tls + POOL).toString(), "-p", "0");
     assertTrue(server.waitFor(60, TimeUnit.SECONDS));
-    String output = read(server);
+    String output = Launcher.read(server);
     assertEquals(2, server.exitValue(), output);
     assertTrue(output.contains("cannot read tls.keystore " + missing), output);
     assertFalse(output.contains("secret-password"), output);
@@ -220,67 +207,5 @@ class ServerLauncherIT {
     } catch (SocketTimeoutException open) {
       throw new AssertionError("the server kept the connection open for " + ServerTestSupport.SETTLE, open);
     }
-  }
-
-  private Process launch(Path workingDirectory, String... args) throws IOException {
-    return launchWith("", workingDirectory, args);
-  }
-
-  /** Runs the launcher with {@code javaOptions} in DISTRIBUTEX_JAVA_OPTS. */
-  private Process launchWith(String javaOptions, Path workingDirectory, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(LAUNCHER.toString()));
-    command.addAll(List.of(args));
-    ProcessBuilder builder =
-        new ProcessBuilder(command).directory(workingDirectory.toFile()).redirectErrorStream(true);
-    builder.environment().put("DISTRIBUTEX_JAVA_OPTS", javaOptions);
-    Process process = builder.start();
-    started.add(process);
-    return process;
-  }
-
-  /** What the server printed up to its "listening" line, and where it listens. */
-  private record Listening(String scheme, int port, List<String> before) {}
-
-  /** Reads the server's output until its "listening" line. */
-  private static Listening awaitListening(Process server) throws Exception {
-    BufferedReader lines =
-        new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-    CompletableFuture<Listening> found =
-        CompletableFuture.supplyAsync(
-            () -> {
-              List<String> before = new ArrayList<>();
-              try {
-                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                  Matcher listening = LISTENING.matcher(line);
-                  if (listening.find()) {
-                    return new Listening(listening.group(1), Integer.parseInt(listening.group(3)), before);
-                  }
-                  before.add(line);
-                }
-              } catch (IOException closed) {
-                throw new IllegalStateException(closed);
-              }
-              throw new IllegalStateException("the server ended without listening: " + before);
-            });
-    Listening listening = found.get(60, TimeUnit.SECONDS);
-    // Keep draining so the server never blocks on a full pipe.
-    CompletableFuture.runAsync(() -> lines.lines().forEach(line -> {}));
-    return listening;
-  }
-
-  private static String curl(String url, String... options) throws Exception {
-    List<String> command = new ArrayList<>(List.of("curl", "-sS", "--max-time", "10"));
-    command.addAll(List.of(options));
-    command.add(url);
-    Process curl = new ProcessBuilder(command).start();
-    assertTrue(curl.waitFor(20, TimeUnit.SECONDS));
-    String body = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, curl.exitValue(), "curl " + url + ": " + read(curl));
-    return body;
-  }
-
-  private static String read(Process process) throws IOException {
-    return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
-        + new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
   }
 }

@@ -196,6 +196,9 @@ class ConfigLoaderTest {
     assertEquals(Optional.empty(), config.auth());
     assertEquals(Optional.empty(), config.tls());
     assertEquals(
+        Optional.of(Path.of("../distributex.journal").toAbsolutePath().normalize()),
+        config.journal().map(Path::normalize));
+    assertEquals(
         List.of(
             new Pool("pool1", Duration.ofSeconds(300), 1, Set.of(), false),
             new Pool("pool2", Duration.ofSeconds(300), 1, Set.of(), false)),

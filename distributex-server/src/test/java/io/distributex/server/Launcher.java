@@ -1,0 +1,114 @@
+package io.distributex.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Runs the real {@code bin/distributex-server} launcher as a user would, and kills (SIGKILL)
+ * whatever it started that is still running after each test. Register it on an instance field.
+ */
+final class Launcher implements AfterEachCallback {
+  static final Path HOME = Path.of("..").toAbsolutePath().normalize();
+  static final Path LAUNCHER = HOME.resolve("bin/distributex-server");
+  private static final Pattern LISTENING =
+      Pattern.compile("distributex listening on (https?)://([^:]+):(\\d+)");
+
+  private final List<Process> started = new ArrayList<>();
+
+  /** What the server printed up to its "listening" line, and where it listens. */
+  record Listening(String scheme, int port, List<String> before) {}
+
+  @Override
+  public void afterEach(ExtensionContext context) throws InterruptedException {
+    for (Process process : started) {
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Runs the launcher in {@code workingDirectory}. */
+  Process launch(Path workingDirectory, String... args) throws IOException {
+    return launchWith(List.of(), "", workingDirectory, args);
+  }
+
+  /**
+   * Runs the launcher behind {@code prefix} (a command such as {@code setpriv ...}), with {@code
+   * javaOptions} in DISTRIBUTEX_JAVA_OPTS.
+   */
+  Process launchWith(List<String> prefix, String javaOptions, Path workingDirectory, String... args)
+      throws IOException {
+    List<String> command = new ArrayList<>(prefix);
+    command.add(LAUNCHER.toString());
+    command.addAll(List.of(args));
+    ProcessBuilder builder =
+        new ProcessBuilder(command).directory(workingDirectory.toFile()).redirectErrorStream(true);
+    builder.environment().put("DISTRIBUTEX_JAVA_OPTS", javaOptions);
+    Process process = builder.start();
+    started.add(process);
+    return process;
+  }
+
+  /** Reads the server's output until its "listening" line, then drains the rest in the background. */
+  static Listening awaitListening(Process server) throws Exception {
+    BufferedReader lines =
+        new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+    CompletableFuture<Listening> found =
+        CompletableFuture.supplyAsync(
+            () -> {
+              List<String> before = new ArrayList<>();
+              try {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                  Matcher listening = LISTENING.matcher(line);
+                  if (listening.find()) {
+                    return new Listening(listening.group(1), Integer.parseInt(listening.group(3)), before);
+                  }
+                  before.add(line);
+                }
+              } catch (IOException closed) {
+                throw new IllegalStateException(closed);
+              }
+              throw new IllegalStateException("the server ended without listening: " + before);
+            });
+    Listening listening = found.get(60, TimeUnit.SECONDS);
+    // Keep draining so the server never blocks on a full pipe.
+    CompletableFuture.runAsync(() -> lines.lines().forEach(line -> {}));
+    return listening;
+  }
+
+  /** Waits for {@code server} to stop by itself and returns what it printed. */
+  static String awaitExit(Process server, int status) throws Exception {
+    assertTrue(server.waitFor(60, TimeUnit.SECONDS), "the server should have stopped");
+    String output = read(server);
+    assertEquals(status, server.exitValue(), output);
+    return output;
+  }
+
+  static String curl(String url, String... options) throws Exception {
+    List<String> command = new ArrayList<>(List.of("curl", "-sS", "--max-time", "10"));
+    command.addAll(List.of(options));
+    command.add(url);
+    Process curl = new ProcessBuilder(command).start();
+    assertTrue(curl.waitFor(20, TimeUnit.SECONDS));
+    String body = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, curl.exitValue(), "curl " + url + ": " + read(curl));
+    return body;
+  }
+
+  static String read(Process process) throws IOException {
+    return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+        + new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+  }
+}
