@@ -9,6 +9,7 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * The backend that keeps every pool in this JVM: per pool a FIFO queue and the holders under one
@@ -39,6 +40,14 @@ public final class InMemoryBackend extends PooledBackend {
     if (journal != null) {
       journal.checkAvailable();
     }
+  }
+
+  /**
+   * How many times the journal has been synced to disk (one fsync per group of changes written
+   * together), for monitoring; empty without a journal.
+   */
+  public OptionalLong journalSyncs() {
+    return journal == null ? OptionalLong.empty() : OptionalLong.of(journal.syncs());
   }
 
   @Override

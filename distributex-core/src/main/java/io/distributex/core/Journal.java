@@ -48,6 +48,7 @@ final class Journal implements AutoCloseable {
   private Batch open = new Batch();
   private boolean closing;
   private volatile String failure;
+  private volatile long syncs;
 
   /** Opens the journal's files for reading and writing; tests make it fail on demand. */
   @FunctionalInterface
@@ -164,6 +165,11 @@ final class Journal implements AutoCloseable {
     return state;
   }
 
+  /** How many batches have been written and synced: one fsync each. */
+  long syncs() {
+    return syncs;
+  }
+
   /** Throws {@link JournalUnavailableException} while writes fail. */
   void checkAvailable() {
     String problem = failure;
@@ -244,6 +250,7 @@ final class Journal implements AutoCloseable {
         channel.truncate(channel.position()); // what a failed write may have left beyond it
       }
       channel.force(false);
+      syncs++;
       goodLength = channel.position();
       return null;
     } catch (IOException failed) {
