@@ -45,7 +45,7 @@ final class Acquisition {
     DONE
   }
 
-  private final DistributexClient client;
+  private final ClientSession session;
   private final String pool;
   private final boolean now;
   private final boolean timed;
@@ -74,21 +74,21 @@ final class Acquisition {
   /**
    * @param wait how long to wait: {@code null} for as long as it takes, zero for not at all
    */
-  private Acquisition(DistributexClient client, String pool, Duration wait) {
-    this.client = client;
+  private Acquisition(ClientSession session, String pool, Duration wait) {
+    this.session = session;
     this.pool = pool;
     this.now = wait != null && wait.isZero();
     this.timed = wait != null && !now;
     this.deadline = timed ? System.nanoTime() + wait.toNanos() : 0;
-    this.turns = client.turns(pool);
+    this.turns = session.turns(pool);
   }
 
   /**
    * Starts an attempt. Its {@link #result()} is the lock, or empty when {@code wait} ran out;
    * {@code wait} is null for no limit (never empty then), zero for no waiting at all.
    */
-  static Acquisition start(DistributexClient client, String pool, Duration wait) {
-    Acquisition attempt = new Acquisition(client, pool, wait);
+  static Acquisition start(ClientSession session, String pool, Duration wait) {
+    Acquisition attempt = new Acquisition(session, pool, wait);
     attempt.begin();
     return attempt;
   }
@@ -120,7 +120,7 @@ final class Acquisition {
       turn = mine;
       if (timed && !mine.isDone()) {
         timer =
-            client.schedule(
+            session.schedule(
                 () -> {
                   if (mine.complete(false)) {
                     turns.forget(mine);
@@ -209,19 +209,19 @@ final class Acquisition {
       } else {
         id = ++latest;
         outstanding++;
-        String lease = Transport.seconds(client.lease());
+        String lease = Transport.seconds(session.lease());
         if (get) {
           call = "get/";
-          query = client.lockQuery(pool, "lease", lease);
-          timeout = client.requestTimeout();
+          query = session.lockQuery(pool, "lease", lease);
+          timeout = session.requestTimeout();
         } else {
           call = "wait/";
           Duration left = timed ? Duration.ofNanos(remaining) : null;
-          boolean refresh = left == null || left.compareTo(client.waitRefresh()) > 0;
-          query = client.lockQuery(pool, "lease", lease, "timeout", timed ? Transport.seconds(left) : null);
-          timeout = (refresh ? client.waitRefresh() : left).plus(client.requestTimeout());
+          boolean refresh = left == null || left.compareTo(session.waitRefresh()) > 0;
+          query = session.lockQuery(pool, "lease", lease, "timeout", timed ? Transport.seconds(left) : null);
+          timeout = (refresh ? session.waitRefresh() : left).plus(session.requestTimeout());
           if (refresh) {
-            timer = client.schedule(this::refresh, client.waitRefresh().toNanos());
+            timer = session.schedule(this::refresh, session.waitRefresh().toNanos());
           }
         }
       }
@@ -230,7 +230,7 @@ final class Acquisition {
       finish(true);
       return;
     }
-    client.send(call, query, timeout).whenComplete((reply, error) -> onReply(id, reply, error));
+    session.send(call, query, timeout).whenComplete((reply, error) -> onReply(id, reply, error));
   }
 
   /** Replaces the open {@code /wait/} by a new one that takes over its place. */
@@ -269,7 +269,7 @@ final class Acquisition {
           if (yes) {
             // Settled already, without waiting for this answer: a stray grant, free it.
             long stray = reply.token().getAsLong();
-            next = () -> client.releaseStray(pool, stray);
+            next = () -> session.releaseStray(pool, stray);
           }
           break;
       }
@@ -290,7 +290,7 @@ final class Acquisition {
           cancelTimer(); // The refresh: no request is sent after the grant.
           finishScheduled = true;
           timer =
-              client.schedule(this::grantedAnyway, grantedAt + client.requestTimeout().toNanos() - System.nanoTime());
+              session.schedule(this::grantedAnyway, grantedAt + session.requestTimeout().toNanos() - System.nanoTime());
           if (timer == null) {
             phase = Phase.DONE; // The client's timer has stopped: hand the grant out now.
             return this::finishGranted;
@@ -315,7 +315,7 @@ final class Acquisition {
       long backoff = unexpectedNo == 0 ? 0 : Math.min(1000, 25L << Math.min(unexpectedNo, 6));
       unexpectedNo++;
       LOG.log(Level.DEBUG, "pool {0}: wait answered NO early; queueing again", pool);
-      timer = client.schedule(this::refresh, TimeUnit.MILLISECONDS.toNanos(backoff));
+      timer = session.schedule(this::refresh, TimeUnit.MILLISECONDS.toNanos(backoff));
       return null;
     }
     failure = failed != null ? failed : reply.failure();
@@ -366,8 +366,8 @@ final class Acquisition {
       releaseAgain = false;
       token = granted == null ? null : Long.toString(granted.token().getAsLong());
     }
-    client
-        .send("release/", client.lockQuery(pool, "token", token), client.requestTimeout())
+    session
+        .send("release/", session.lockQuery(pool, "token", token), session.requestTimeout())
         .whenComplete(this::onReleased);
   }
 
@@ -384,11 +384,11 @@ final class Acquisition {
         int id = ++latest;
         outstanding++;
         releasing = true;
-        String query = client.lockQuery(pool, "lease", Transport.seconds(client.lease()), "timeout", "0.001");
+        String query = session.lockQuery(pool, "lease", Transport.seconds(session.lease()), "timeout", "0.001");
         next =
             () ->
-                client
-                    .send("wait/", query, client.requestTimeout())
+                session
+                    .send("wait/", query, session.requestTimeout())
                     .whenComplete(
                         (answer, failed) -> {
                           synchronized (this) {
@@ -416,7 +416,7 @@ final class Acquisition {
     if (outstanding == 0 && !releaseAgain) {
       return done();
     }
-    if (System.nanoTime() - leavingSince > client.requestTimeout().toNanos()) {
+    if (System.nanoTime() - leavingSince > session.requestTimeout().toNanos()) {
       // A request that has not reached the server by now holds nothing but its lease at most.
       return done();
     }
@@ -428,7 +428,7 @@ final class Acquisition {
     // An open request may still reach the server after the release: release again shortly.
     if (timer == null) {
       timer =
-          client.schedule(
+          session.schedule(
               () -> {
                 synchronized (this) {
                   if (phase != Phase.LEAVING || releasing) {
@@ -450,7 +450,7 @@ final class Acquisition {
       grant = granted;
       at = grantedAt;
     }
-    HeldLock lock = client.held(pool, grant, at);
+    HeldLock lock = session.held(pool, grant, at);
     if (!result.complete(Optional.of(lock))) {
       lock.close(); // Given up at the same moment: nobody will use it.
     }

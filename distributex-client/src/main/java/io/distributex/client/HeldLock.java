@@ -18,7 +18,7 @@ final class HeldLock implements DistributedLock {
   private static final int LOST = 1;
   private static final int CLOSED = 2;
 
-  private final DistributexClient client;
+  private final ClientSession session;
   private final String pool;
   private final long token;
   /** When the grant arrived ({@link System#nanoTime()}): the hold period runs from then. */
@@ -38,22 +38,22 @@ final class HeldLock implements DistributedLock {
    * @param grant a {@code YES} with a token
    * @param receivedNanos when the grant arrived ({@link System#nanoTime()})
    */
-  HeldLock(DistributexClient client, String pool, Reply grant, long receivedNanos) {
-    this.client = client;
+  HeldLock(ClientSession session, String pool, Reply grant, long receivedNanos) {
+    this.session = session;
     this.pool = pool;
     this.token = grant.token().orElseThrow();
     this.receivedNanos = receivedNanos;
     this.expiresAt = grant.expires().orElse(null);
     this.expires = expiresAt != null;
-    this.periodNanos = expires ? holdPeriod(client.lease(), expiresAt, receivedMillis(receivedNanos)).toNanos() : 0;
-    if (expires && periodNanos < client.lease().toNanos() / 2) {
+    this.periodNanos = expires ? holdPeriod(session.lease(), expiresAt, receivedMillis(receivedNanos)).toNanos() : 0;
+    if (expires && periodNanos < session.lease().toNanos() / 2) {
       LOG.log(
           Level.INFO,
           "pool {0}: the grant ends within {1} s although the lease is {2} s: the pool''s expire is"
               + " shorter, or the server''s clock is behind this machine''s; renewing every {3} s",
           pool,
           seconds(periodNanos),
-          Transport.seconds(client.lease()),
+          Transport.seconds(session.lease()),
           seconds(periodNanos / 3));
     }
     this.confirmedUntil = receivedNanos + periodNanos;
@@ -90,7 +90,7 @@ final class HeldLock implements DistributedLock {
     }
     long every = Math.max(1, periodNanos / 3);
     long first = Math.max(0, receivedNanos + every - System.nanoTime());
-    renewal = client.scheduleAtFixedRate(this::renewNow, first, every, TimeUnit.NANOSECONDS);
+    renewal = session.scheduleAtFixedRate(this::renewNow, first, every, TimeUnit.NANOSECONDS);
     if (state.get() != HELD) {
       renewal.cancel(false);
     }
@@ -136,7 +136,7 @@ final class HeldLock implements DistributedLock {
       }
     }
     if (runNow) {
-      client.runListener(listener);
+      session.runListener(listener);
     }
   }
 
@@ -155,8 +155,8 @@ final class HeldLock implements DistributedLock {
     }
     try {
       Reply reply =
-          client
-              .send("release/", client.lockQuery(pool, "token", Long.toString(token)), client.requestTimeout())
+          session
+              .send("release/", session.lockQuery(pool, "token", Long.toString(token)), session.requestTimeout())
               .join();
       if (reply.is(409, "NO")) {
         LOG.log(Level.DEBUG, "pool {0}: grant {1} had already ended when released", pool, Long.toString(token));
@@ -174,7 +174,7 @@ final class HeldLock implements DistributedLock {
           cause.getMessage(),
           expiresAt == null ? "never: release it by hand" : "at " + expiresAt);
     } finally {
-      client.released(this);
+      session.released(this);
     }
   }
 
@@ -185,9 +185,9 @@ final class HeldLock implements DistributedLock {
       return;
     }
     long sent = System.nanoTime();
-    Duration timeout = Duration.ofNanos(Math.min(client.requestTimeout().toNanos(), periodNanos));
-    client
-        .send("renew/", client.lockQuery(pool, "token", Long.toString(token)), timeout)
+    Duration timeout = Duration.ofNanos(Math.min(session.requestTimeout().toNanos(), periodNanos));
+    session
+        .send("renew/", session.lockQuery(pool, "token", Long.toString(token)), timeout)
         .whenComplete(
             (reply, failure) -> {
               if (state.get() != HELD) {
@@ -231,7 +231,7 @@ final class HeldLock implements DistributedLock {
     }
     stopRenewing();
     LOG.log(Level.WARNING, "pool {0}: lock lost (grant {1}): {2}", pool, Long.toString(token), because);
-    toTell.forEach(client::runListener);
+    toTell.forEach(session::runListener);
   }
 
   private void stopRenewing() {

@@ -11,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>The turn is held from before the first request to the server until the hold is released and
  * the queue left, so a successor's requests never meet a predecessor's at the server. The release
- * of a stray grant takes the turn too ({@link DistributexClient#releaseStray}), since the grant's
+ * of a stray grant takes the turn too ({@link ClientSession#releaseStray}), since the grant's
  * token may be the one the turn's owner holds.
  */
 final class LocalTurns {
