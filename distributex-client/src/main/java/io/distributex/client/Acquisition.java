@@ -51,7 +51,7 @@ final class Acquisition {
   private final boolean timed;
   private final long deadline;
   private final LocalTurns turns;
-  private final CompletableFuture<Optional<HeldLock>> result = new CompletableFuture<>();
+  private final CompletableFuture<Optional<Grant>> result = new CompletableFuture<>();
   private final CompletableFuture<Void> settled = new CompletableFuture<>();
 
   // Guarded by this.
@@ -61,7 +61,7 @@ final class Acquisition {
   private int latest;
   private int outstanding;
   private Reply granted;
-  private long grantedAt;
+  private long grantArrivedNanos;
   /** The grant's finish is scheduled ({@link #grantedAnyway}); the timer is never cancelled but by finishing. */
   private boolean finishScheduled;
   private int unexpectedNo;
@@ -88,13 +88,13 @@ final class Acquisition {
    * {@code wait} is null for no limit (never empty then), zero for no waiting at all.
    */
   static Acquisition start(ClientSession session, String pool, Duration wait) {
-    Acquisition attempt = new Acquisition(session, pool, wait);
-    attempt.begin();
-    return attempt;
+    Acquisition acquisition = new Acquisition(session, pool, wait);
+    acquisition.begin();
+    return acquisition;
   }
 
   /** The lock, or empty when the wait ran out; exceptionally a {@link DistributexException}. */
-  CompletableFuture<Optional<HeldLock>> result() {
+  CompletableFuture<Optional<Grant>> result() {
     return result;
   }
 
@@ -253,7 +253,7 @@ final class Acquisition {
       outstanding--;
       if (yes && (granted == null || reply.token().getAsLong() > granted.token().getAsLong())) {
         granted = reply;
-        grantedAt = System.nanoTime();
+        grantArrivedNanos = System.nanoTime();
       }
       switch (phase) {
         case LEAVING:
@@ -290,7 +290,7 @@ final class Acquisition {
           cancelTimer(); // The refresh: no request is sent after the grant.
           finishScheduled = true;
           timer =
-              session.schedule(this::grantedAnyway, grantedAt + session.requestTimeout().toNanos() - System.nanoTime());
+              session.schedule(this::grantedAnyway, grantArrivedNanos + session.requestTimeout().toNanos() - System.nanoTime());
           if (timer == null) {
             phase = Phase.DONE; // The client's timer has stopped: hand the grant out now.
             return this::finishGranted;
@@ -444,15 +444,15 @@ final class Acquisition {
   }
 
   private void finishGranted() {
-    Reply grant;
-    long at;
+    Reply yes;
+    long arrivedNanos;
     synchronized (this) {
-      grant = granted;
-      at = grantedAt;
+      yes = granted;
+      arrivedNanos = grantArrivedNanos;
     }
-    HeldLock lock = session.held(pool, grant, at);
-    if (!result.complete(Optional.of(lock))) {
-      lock.close(); // Given up at the same moment: nobody will use it.
+    Grant grant = session.hold(pool, yes, arrivedNanos);
+    if (!result.complete(Optional.of(grant))) {
+      grant.close(); // Given up at the same moment: nobody will use it.
     }
     settled.complete(null);
   }

@@ -36,7 +36,7 @@ final class ClientSession {
   private final ExecutorService events;
   private final ConcurrentHashMap<String, LocalTurns> turns = new ConcurrentHashMap<>();
   private final Set<Acquisition> acquisitions = ConcurrentHashMap.newKeySet();
-  private final Set<HeldLock> held = ConcurrentHashMap.newKeySet();
+  private final Set<Grant> grants = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
 
   ClientSession(Settings settings) {
@@ -122,7 +122,7 @@ final class ClientSession {
     }
   }
 
-  /** Ends every acquisition, releases every lock and stops the threads. Idempotent. */
+  /** Ends every acquisition, releases every grant and stops the threads. Idempotent. */
   void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
@@ -130,7 +130,7 @@ final class ClientSession {
     List<Acquisition> open = new ArrayList<>(acquisitions);
     open.forEach(acquisition -> acquisition.cancel(new IllegalStateException("the client was closed")));
     open.forEach(this::awaitSettled);
-    new ArrayList<>(held).forEach(HeldLock::close);
+    new ArrayList<>(grants).forEach(Grant::close);
     timer.shutdownNow();
     events.shutdown();
   }
@@ -171,33 +171,33 @@ final class ClientSession {
     }
   }
 
-  /** A lock for a grant that arrived at {@code receivedNanos}; renewing as from then. */
-  HeldLock held(String pool, Reply grant, long receivedNanos) {
-    HeldLock lock = new HeldLock(this, pool, grant, receivedNanos);
-    held.add(lock);
-    lock.startRenewing();
-    return lock;
+  /** Holds the grant {@code yes} brought at {@code arrivedNanos}: renews it as from then. */
+  Grant hold(String pool, Reply yes, long arrivedNanos) {
+    Grant grant = new Grant(this, pool, yes, arrivedNanos);
+    grants.add(grant);
+    grant.startRenewing();
+    return grant;
   }
 
-  /** Called once by a lock's close(), after the release: the next caller may go. */
-  void released(HeldLock lock) {
-    held.remove(lock);
-    turns(lock.pool()).give();
+  /** Called once by a grant's close(), after the release: the next caller may go. */
+  void released(Grant grant) {
+    grants.remove(grant);
+    turns(grant.pool()).give();
   }
 
   /**
-   * Frees a grant that arrived after its attempt had given up. The server is re-entrant, so its
+   * Frees a grant that arrived after its acquisition had given up. The server is re-entrant, so its
    * token may well be that of a live caller of ours, which holds the pool or is being granted it
    * at this moment (its answer on the way): the release therefore waits for the pool's turn. Then
    * no caller of ours is inside, and one that had the token has released it already.
    */
   void releaseStray(String pool, long token) {
-    LocalTurns turn = turns(pool);
-    turn.take()
+    LocalTurns turns = turns(pool);
+    turns.take()
         .thenCompose(ours -> send("release/", lockQuery(pool, "token", Long.toString(token)), requestTimeout()))
         .whenComplete(
             (reply, error) -> {
-              turn.give();
+              turns.give();
               LOG.log(Level.DEBUG, "pool {0}: released stray grant {1}", pool, Long.toString(token));
             });
   }

@@ -113,11 +113,11 @@ public final class DistributexClient implements AutoCloseable {
     acquisition
         .result()
         .whenComplete(
-            (lock, error) -> {
+            (grant, error) -> {
               if (error != null) {
                 future.completeExceptionally(error instanceof CompletionException ? error.getCause() : error);
-              } else if (!future.complete(lock.orElseThrow())) {
-                lock.get().close(); // The caller gave up at this very moment.
+              } else if (!future.complete(grant.orElseThrow())) {
+                grant.get().close(); // The caller gave up at this very moment.
               }
             });
     future.whenComplete(
@@ -154,15 +154,15 @@ public final class DistributexClient implements AutoCloseable {
    * releases a slot granted at that moment, so an {@link InterruptedException} means nothing is
    * held or waited for.
    */
-  private Optional<HeldLock> await(Acquisition acquisition) throws InterruptedException {
+  private Optional<Grant> await(Acquisition acquisition) throws InterruptedException {
     try {
       return acquisition.result().get();
     } catch (InterruptedException interrupted) {
       acquisition.cancel(new CancellationException("interrupted"));
       session.awaitSettled(acquisition);
-      CompletableFuture<Optional<HeldLock>> result = acquisition.result();
+      CompletableFuture<Optional<Grant>> result = acquisition.result();
       if (result.isDone() && !result.isCompletedExceptionally()) {
-        result.join().ifPresent(HeldLock::close); // Granted just before the interrupt.
+        result.join().ifPresent(Grant::close); // Granted just before the interrupt.
       }
       throw interrupted;
     } catch (ExecutionException failed) {
