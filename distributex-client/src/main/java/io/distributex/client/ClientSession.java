@@ -139,19 +139,38 @@ final class ClientSession {
     return turns.computeIfAbsent(pool, name -> new LocalTurns());
   }
 
-  CompletableFuture<Reply> send(String call, String query, Duration timeout) {
-    return transport.send(call, query, timeout);
+  /** {@code /get/}: a slot of {@code pool} now, or {@code NO}. */
+  CompletableFuture<Reply> get(String pool) {
+    return send("get/", pool, requestTimeout(), "lease", Transport.seconds(lease()));
   }
 
-  /** The query of a lock call: pool, this client's host, then {@code extra} pairs (null: left out). */
-  String lockQuery(String pool, String... extra) {
+  /**
+   * {@code /wait/} in the queue of {@code pool} for at most {@code limit} seconds (null: no
+   * limit), to be answered within {@code timeout}.
+   */
+  CompletableFuture<Reply> queue(String pool, String limit, Duration timeout) {
+    return send("wait/", pool, timeout, "lease", Transport.seconds(lease()), "timeout", limit);
+  }
+
+  /** {@code /release/} of the grant with {@code token}; null: of this host's grant and place. */
+  CompletableFuture<Reply> release(String pool, String token) {
+    return send("release/", pool, requestTimeout(), "token", token);
+  }
+
+  /** {@code /renew/} of the grant with {@code token}, to be answered within {@code timeout}. */
+  CompletableFuture<Reply> renew(String pool, long token, Duration timeout) {
+    return send("renew/", pool, timeout, "token", Long.toString(token));
+  }
+
+  /** Sends {@code call} for pool and this client's host, then {@code extra} pairs (null: left out). */
+  private CompletableFuture<Reply> send(String call, String pool, Duration timeout, String... extra) {
     String[] all = new String[4 + extra.length];
     all[0] = "pool";
     all[1] = pool;
     all[2] = "host";
     all[3] = identity();
     System.arraycopy(extra, 0, all, 4, extra.length);
-    return Transport.query(all);
+    return transport.send(call, Transport.query(all), timeout);
   }
 
   /** Runs {@code task} after {@code delayNanos}; null when the session has stopped its timer. */
@@ -183,23 +202,6 @@ final class ClientSession {
   void released(Grant grant) {
     grants.remove(grant);
     turns(grant.pool()).give();
-  }
-
-  /**
-   * Frees a grant that arrived after its acquisition had given up. The server is re-entrant, so its
-   * token may well be that of a live caller of ours, which holds the pool or is being granted it
-   * at this moment (its answer on the way): the release therefore waits for the pool's turn. Then
-   * no caller of ours is inside, and one that had the token has released it already.
-   */
-  void releaseStray(String pool, long token) {
-    LocalTurns turns = turns(pool);
-    turns.take()
-        .thenCompose(ours -> send("release/", lockQuery(pool, "token", Long.toString(token)), requestTimeout()))
-        .whenComplete(
-            (reply, error) -> {
-              turns.give();
-              LOG.log(Level.DEBUG, "pool {0}: released stray grant {1}", pool, Long.toString(token));
-            });
   }
 
   /** Tells {@code listener} on the events thread, or on this one once the session is closing. */

@@ -157,10 +157,7 @@ final class Grant implements DistributedLock {
       listeners.clear();
     }
     try {
-      Reply reply =
-          session
-              .send("release/", session.lockQuery(pool, "token", Long.toString(token)), session.requestTimeout())
-              .join();
+      Reply reply = session.release(pool, Long.toString(token)).join();
       if (reply.is(409, "NO")) {
         LOG.log(Level.DEBUG, "pool {0}: grant {1} had already ended when released", pool, Long.toString(token));
       } else if (!reply.is(200, "OK")) {
@@ -190,7 +187,7 @@ final class Grant implements DistributedLock {
     long sent = System.nanoTime();
     Duration timeout = Duration.ofNanos(Math.min(session.requestTimeout().toNanos(), periodNanos));
     session
-        .send("renew/", session.lockQuery(pool, "token", Long.toString(token)), timeout)
+        .renew(pool, token, timeout)
         .whenComplete(
             (reply, failure) -> {
               if (state.get() != HELD) {

@@ -18,8 +18,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -137,6 +139,21 @@ final class Transport {
             result.completeExceptionally(new ServerUnavailableException(message, cause));
           }
         });
+  }
+
+  /** The exception a send that completed exceptionally with {@code error} stands for. */
+  static DistributexException failure(Throwable error) {
+    Throwable cause = error;
+    while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    if (cause instanceof DistributexException) {
+      return (DistributexException) cause;
+    }
+    if (cause instanceof CancellationException) {
+      return new DistributexException("cancelled", cause);
+    }
+    return new DistributexException("unexpected failure: " + cause, cause);
   }
 
   private static boolean staleConnection(Throwable cause) {
