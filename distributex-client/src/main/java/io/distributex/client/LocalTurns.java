@@ -11,8 +11,8 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>The turn is held from before the first request to the server until the hold is released and
  * the queue left, so a successor's requests never meet a predecessor's at the server. The release
- * of a stray grant takes the turn too ({@link Leaving#releaseStray}), since the grant's
- * token may be the one the turn's owner holds.
+ * of a stray grant takes the turn too ({@link Leaving#releaseStray}), since the grant's token may
+ * be the one the turn's owner holds.
  */
 final class LocalTurns {
   private final ArrayDeque<CompletableFuture<Boolean>> waiting = new ArrayDeque<>();
