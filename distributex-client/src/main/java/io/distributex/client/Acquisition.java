@@ -3,15 +3,14 @@ package io.distributex.client;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One attempt to take a slot of a pool: first this client's local turn for the pool, then the
- * server. Asynchronous throughout, so a waiting attempt holds no thread.
+ * Getting a slot of a pool: first this client's local turn for the pool, then the server's grant.
+ * Asynchronous throughout, so a waiting acquisition holds no thread. One that gives up hands what
+ * it asked for back through {@link Leaving}, its last phase.
  *
  * <h2>How a long wait keeps its place</h2>
  *
@@ -20,23 +19,11 @@ import java.util.concurrent.TimeUnit;
  * the queue (same position) and answers the old one {@code NO}, which is therefore ignored: only
  * the answer of the latest request speaks for the place. A {@code YES} from any request is the
  * grant; since a holder's {@code /wait/} is answered {@code YES} again with the same token, the
- * attempt waits until every request it sent has been answered before it hands out the lock, so no
- * late request can re-take a slot after the lock was closed.
- *
- * <h2>Leaving</h2>
- *
- * An attempt that gives up (cancelled, interrupted, failed, or timed out with requests still
- * open) sends {@code /release/} for its host, which frees a grant and gives up the place in the
- * queue, answering any open {@code /wait/} {@code NO}. It repeats the release while requests it
- * sent are still unanswered (one may reach the server after the release) and re-releases any
- * {@code YES} that still arrives, for at most one request timeout; only then does it pass the
- * local turn on, so its requests never meet those of the next caller of this client.
+ * acquisition waits until every request it sent has been answered before it hands out the grant,
+ * so no late request can re-take a slot after the grant was closed.
  */
 final class Acquisition {
   private static final System.Logger LOG = System.getLogger(Acquisition.class.getName());
-
-  /** How often a leaving attempt repeats its release while requests are still open. */
-  private static final long RELEASE_AGAIN_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
   private enum Phase {
     TURN,
@@ -45,97 +32,89 @@ final class Acquisition {
     DONE
   }
 
-  private final DistributexClient client;
+  private final ClientSession session;
   private final String pool;
   private final boolean now;
   private final boolean timed;
   private final long deadline;
   private final LocalTurns turns;
-  private final CompletableFuture<Optional<HeldLock>> result = new CompletableFuture<>();
+  private final CompletableFuture<Optional<Grant>> result = new CompletableFuture<>();
   private final CompletableFuture<Void> settled = new CompletableFuture<>();
 
-  // Guarded by this.
+  // Guarded by this, as is the state of leaving.
   private Phase phase = Phase.TURN;
   private CompletableFuture<Boolean> turn;
-  private ScheduledFuture<?> timer;
+  /** Sends the next request: a new wait that takes over the open one, or queues again. */
+  private ScheduledFuture<?> nextRequest;
+  /** Hands the grant out although a request is still open, one request timeout after the grant. */
+  private ScheduledFuture<?> handOut;
+  /** The number of the latest request: only its answer speaks for the place in the queue. */
   private int latest;
   private int outstanding;
+  /** The {@code YES} with the highest token so far, and when it arrived. */
   private Reply granted;
-  private long grantedAt;
-  /** The grant's finish is scheduled ({@link #grantedAnyway}); the timer is never cancelled but by finishing. */
-  private boolean finishScheduled;
+  private long grantArrivedNanos;
   private int unexpectedNo;
   private boolean cancelled;
   private DistributexException failure;
-  private boolean releasing;
-  private boolean releaseAgain;
-  private long leavingSince;
+  private Leaving leaving;
 
   /**
    * @param wait how long to wait: {@code null} for as long as it takes, zero for not at all
    */
-  private Acquisition(DistributexClient client, String pool, Duration wait) {
-    this.client = client;
+  private Acquisition(ClientSession session, String pool, Duration wait) {
+    this.session = session;
     this.pool = pool;
     this.now = wait != null && wait.isZero();
     this.timed = wait != null && !now;
     this.deadline = timed ? System.nanoTime() + wait.toNanos() : 0;
-    this.turns = client.turns(pool);
+    this.turns = session.turns(pool);
   }
 
   /**
-   * Starts an attempt. Its {@link #result()} is the lock, or empty when {@code wait} ran out;
+   * Starts an acquisition. Its {@link #result()} is the grant, or empty when {@code wait} ran out;
    * {@code wait} is null for no limit (never empty then), zero for no waiting at all.
    */
-  static Acquisition start(DistributexClient client, String pool, Duration wait) {
-    Acquisition attempt = new Acquisition(client, pool, wait);
-    attempt.begin();
-    return attempt;
+  static Acquisition start(ClientSession session, String pool, Duration wait) {
+    Acquisition acquisition = new Acquisition(session, pool, wait);
+    acquisition.begin();
+    return acquisition;
   }
 
-  /** The lock, or empty when the wait ran out; exceptionally a {@link DistributexException}. */
-  CompletableFuture<Optional<HeldLock>> result() {
+  /** The grant, or empty when the wait ran out; exceptionally a {@link DistributexException}. */
+  CompletableFuture<Optional<Grant>> result() {
     return result;
   }
 
-  /** Done when the attempt has finished with the server and with its local turn. */
+  /** Done when the acquisition has finished with the server and with its local turn. */
   CompletableFuture<Void> settled() {
     return settled;
   }
 
   private void begin() {
     if (now) {
-      if (!turns.tryTake()) {
-        finish(false);
-        return;
-      }
-      synchronized (this) {
-        phase = Phase.SERVER;
-      }
-      issue();
+      onTurn(turns.tryTake());
       return;
     }
     CompletableFuture<Boolean> mine = turns.take();
     synchronized (this) {
       turn = mine;
-      if (timed && !mine.isDone()) {
-        timer =
-            client.schedule(
-                () -> {
-                  if (mine.complete(false)) {
-                    turns.forget(mine);
-                  }
-                },
-                deadline - System.nanoTime());
-      }
     }
-    mine.whenComplete((ours, error) -> onTurn(Boolean.TRUE.equals(ours)));
+    // A timed wait runs out in the local turn too.
+    ScheduledFuture<?> turnDeadline =
+        timed && !mine.isDone() ? session.schedule(() -> turns.withdraw(mine), deadline - System.nanoTime()) : null;
+    mine.whenComplete(
+        (ours, error) -> {
+          if (turnDeadline != null) {
+            turnDeadline.cancel(false);
+          }
+          onTurn(Boolean.TRUE.equals(ours));
+        });
   }
 
   private void onTurn(boolean ours) {
     boolean giveBack = false;
     synchronized (this) {
-      cancelTimer();
       if (!ours) {
         phase = Phase.DONE;
       } else if (cancelled) {
@@ -154,7 +133,7 @@ final class Acquisition {
 
   /**
    * Gives up: the result completes with {@code reason} (unless it is already complete) and the
-   * attempt leaves the queue; {@link #settled()} completes when it has.
+   * acquisition leaves the queue; {@link #settled()} completes when it has.
    */
   void cancel(RuntimeException reason) {
     synchronized (this) {
@@ -173,9 +152,9 @@ final class Acquisition {
         leave = startLeaving();
       }
     }
-    if (waitingTurn != null && waitingTurn.cancel(false)) {
-      // Never got the turn; onTurn(false) has run and settled the attempt.
-      turns.forget(waitingTurn);
+    if (waitingTurn != null) {
+      // onTurn settles it: with false, or giving back a turn that came at this moment.
+      turns.withdraw(waitingTurn);
     }
     if (leave != null) {
       leave.run();
@@ -184,62 +163,53 @@ final class Acquisition {
 
   /** Sends the next {@code /get/} or {@code /wait/}. */
   private void issue() {
-    int id;
-    String call;
-    String query;
-    Duration timeout;
     long remaining = deadline - System.nanoTime();
     boolean get = now || (timed && remaining <= 0);
+    Runnable next;
     synchronized (this) {
       if (phase != Phase.SERVER || granted != null) {
         return;
       }
-      cancelTimer();
+      stopTimers();
       if (get && latest > 0) {
         // The wait ran out while queueing again: the latest request's own timeout answers it,
-        // or, when none is open, the attempt is over.
+        // or, when none is open, the acquisition is over.
         if (outstanding > 0) {
           return;
         }
-        phase = Phase.DONE;
-        id = 0;
-        call = null;
-        query = null;
-        timeout = null;
+        next = done();
       } else {
-        id = ++latest;
-        outstanding++;
-        String lease = Transport.seconds(client.lease());
-        if (get) {
-          call = "get/";
-          query = client.lockQuery(pool, "lease", lease);
-          timeout = client.requestTimeout();
-        } else {
-          call = "wait/";
-          Duration left = timed ? Duration.ofNanos(remaining) : null;
-          boolean refresh = left == null || left.compareTo(client.waitRefresh()) > 0;
-          query = client.lockQuery(pool, "lease", lease, "timeout", timed ? Transport.seconds(left) : null);
-          timeout = (refresh ? client.waitRefresh() : left).plus(client.requestTimeout());
-          if (refresh) {
-            timer = client.schedule(this::refresh, client.waitRefresh().toNanos());
-          }
-        }
+        next = request(get, remaining);
       }
     }
-    if (call == null) {
-      finish(true);
-      return;
+    next.run();
+  }
+
+  /** The next request, to send outside the monitor; called holding it. */
+  private Runnable request(boolean get, long remaining) {
+    int id = newRequest();
+    if (get) {
+      return () -> session.get(pool).whenComplete((reply, error) -> onReply(id, reply, error));
     }
-    client.send(call, query, timeout).whenComplete((reply, error) -> onReply(id, reply, error));
+    Duration left = timed ? Duration.ofNanos(remaining) : null;
+    boolean refresh = left == null || left.compareTo(session.waitRefresh()) > 0;
+    String limit = timed ? Transport.seconds(left) : null;
+    Duration timeout = (refresh ? session.waitRefresh() : left).plus(session.requestTimeout());
+    if (refresh) {
+      nextRequest = session.schedule(this::issue, session.waitRefresh().toNanos());
+    }
+    return () -> session.queue(pool, limit, timeout).whenComplete((reply, error) -> onReply(id, reply, error));
   }
 
-  /** Replaces the open {@code /wait/} by a new one that takes over its place. */
-  private void refresh() {
-    issue();
+  /** Counts a request about to be sent and returns its number; called holding the monitor. */
+  int newRequest() {
+    outstanding++;
+    return ++latest;
   }
 
-  private void onReply(int id, Reply reply, Throwable error) {
-    DistributexException failed = error == null ? null : unwrap(error);
+  /** The answer to request {@code id}, whatever the phase: every request sent is answered here. */
+  void onReply(int id, Reply reply, Throwable error) {
+    DistributexException failed = error == null ? null : Transport.failure(error);
     boolean yes = failed == null && reply.is(200, "YES");
     if (yes && reply.token().isEmpty()) {
       failed =
@@ -253,14 +223,11 @@ final class Acquisition {
       outstanding--;
       if (yes && (granted == null || reply.token().getAsLong() > granted.token().getAsLong())) {
         granted = reply;
-        grantedAt = System.nanoTime();
+        grantArrivedNanos = System.nanoTime();
       }
       switch (phase) {
         case LEAVING:
-          if (yes) {
-            releaseAgain = true;
-          }
-          next = leavingStep();
+          next = leaving.answered(yes);
           break;
         case SERVER:
           next = serverStep(id, reply, failed);
@@ -269,7 +236,7 @@ final class Acquisition {
           if (yes) {
             // Settled already, without waiting for this answer: a stray grant, free it.
             long stray = reply.token().getAsLong();
-            next = () -> client.releaseStray(pool, stray);
+            next = () -> Leaving.releaseStray(session, pool, stray);
           }
           break;
       }
@@ -284,21 +251,20 @@ final class Acquisition {
     if (granted != null) {
       if (outstanding > 0) {
         // A request sent just before the grant is answered at once (YES: the host holds);
-        // one lost on the way must not keep the lock from its caller for long: one request
+        // one lost on the way must not keep the grant from its caller for long: one request
         // timeout after the first grant at most, however many answers still come meanwhile.
-        if (!finishScheduled) {
-          cancelTimer(); // The refresh: no request is sent after the grant.
-          finishScheduled = true;
-          timer =
-              client.schedule(this::grantedAnyway, grantedAt + client.requestTimeout().toNanos() - System.nanoTime());
-          if (timer == null) {
+        if (handOut == null) {
+          stopTimers(); // The refresh: no request is sent after the grant.
+          handOut =
+              session.schedule(this::handOutAnyway, grantArrivedNanos + session.requestTimeout().toNanos() - System.nanoTime());
+          if (handOut == null) {
             phase = Phase.DONE; // The client's timer has stopped: hand the grant out now.
             return this::finishGranted;
           }
         }
         return null;
       }
-      cancelTimer();
+      stopTimers();
       phase = Phase.DONE;
       return this::finishGranted;
     }
@@ -311,11 +277,11 @@ final class Acquisition {
       }
       // Another request of this identity took the place over or released it (only possible
       // when clients share an identity): queue again, backing off so two of them cannot spin.
-      cancelTimer();
+      stopTimers();
       long backoff = unexpectedNo == 0 ? 0 : Math.min(1000, 25L << Math.min(unexpectedNo, 6));
       unexpectedNo++;
       LOG.log(Level.DEBUG, "pool {0}: wait answered NO early; queueing again", pool);
-      timer = client.schedule(this::refresh, TimeUnit.MILLISECONDS.toNanos(backoff));
+      nextRequest = session.schedule(this::issue, TimeUnit.MILLISECONDS.toNanos(backoff));
       return null;
     }
     failure = failed != null ? failed : reply.failure();
@@ -325,13 +291,13 @@ final class Acquisition {
     return startLeaving();
   }
 
-  private void grantedAnyway() {
+  private void handOutAnyway() {
     synchronized (this) {
       if (phase != Phase.SERVER) {
         return;
       }
       phase = Phase.DONE;
-      timer = null;
+      handOut = null;
     }
     finishGranted();
   }
@@ -343,121 +309,46 @@ final class Acquisition {
         || failure instanceof InvalidRequestException;
   }
 
-  /** Ends the attempt without a lock; called holding the monitor. */
-  private Runnable done() {
-    cancelTimer();
+  /** Moves to LEAVING and returns the release to send; called holding the monitor. */
+  private Runnable startLeaving() {
+    stopTimers();
+    phase = Phase.LEAVING;
+    leaving = new Leaving(this, session, pool);
+    return leaving.start();
+  }
+
+  /** Requests still unanswered; called holding the monitor. */
+  int outstanding() {
+    return outstanding;
+  }
+
+  /** The token of the grant as a release sends it, null when none came; called holding the monitor. */
+  String grantedToken() {
+    return granted == null ? null : Long.toString(granted.token().getAsLong());
+  }
+
+  /** Ends the acquisition without a grant; called holding the monitor. */
+  Runnable done() {
+    stopTimers();
     phase = Phase.DONE;
     return () -> finish(true);
   }
 
-  /** Moves to LEAVING and returns the release to send; called holding the monitor. */
-  private Runnable startLeaving() {
-    cancelTimer();
-    phase = Phase.LEAVING;
-    leavingSince = System.nanoTime();
-    releasing = true;
-    return this::sendRelease;
-  }
-
-  private void sendRelease() {
-    String token;
-    synchronized (this) {
-      timer = null;
-      releaseAgain = false;
-      token = granted == null ? null : Long.toString(granted.token().getAsLong());
-    }
-    client
-        .send("release/", client.lockQuery(pool, "token", token), client.requestTimeout())
-        .whenComplete(this::onReleased);
-  }
-
-  private void onReleased(Reply reply, Throwable error) {
-    Runnable next;
-    synchronized (this) {
-      releasing = false;
-      if (error != null) {
-        // No server can be reached: a place or grant left there ends with its lease.
-        LOG.log(Level.DEBUG, "pool {0}: could not leave the queue: {1}", pool, unwrap(error).getMessage());
-        next = done();
-      } else if (reply.status() == 400 && granted == null && reply.body().contains("strict")) {
-        // A strict pool refuses a release without token; leave with a wait that ends at once.
-        int id = ++latest;
-        outstanding++;
-        releasing = true;
-        String query = client.lockQuery(pool, "lease", Transport.seconds(client.lease()), "timeout", "0.001");
-        next =
-            () ->
-                client
-                    .send("wait/", query, client.requestTimeout())
-                    .whenComplete(
-                        (answer, failed) -> {
-                          synchronized (this) {
-                            releasing = false;
-                          }
-                          onReply(id, answer, failed);
-                        });
-      } else {
-        if (!reply.is(200, "OK") && !reply.is(409, "NO")) {
-          LOG.log(Level.WARNING, "pool {0}: leaving the queue refused: {1}", pool, reply.sentence());
-        }
-        next = leavingStep();
-      }
-    }
-    if (next != null) {
-      next.run();
-    }
-  }
-
-  /** What to do next while leaving; called holding the monitor. */
-  private Runnable leavingStep() {
-    if (releasing) {
-      return null;
-    }
-    if (outstanding == 0 && !releaseAgain) {
-      return done();
-    }
-    if (System.nanoTime() - leavingSince > client.requestTimeout().toNanos()) {
-      // A request that has not reached the server by now holds nothing but its lease at most.
-      return done();
-    }
-    if (releaseAgain) {
-      cancelTimer();
-      releasing = true;
-      return this::sendRelease;
-    }
-    // An open request may still reach the server after the release: release again shortly.
-    if (timer == null) {
-      timer =
-          client.schedule(
-              () -> {
-                synchronized (this) {
-                  if (phase != Phase.LEAVING || releasing) {
-                    return;
-                  }
-                  releasing = true;
-                }
-                sendRelease();
-              },
-              RELEASE_AGAIN_NANOS);
-    }
-    return null;
-  }
-
   private void finishGranted() {
-    Reply grant;
-    long at;
+    Reply yes;
+    long arrivedNanos;
     synchronized (this) {
-      grant = granted;
-      at = grantedAt;
+      yes = granted;
+      arrivedNanos = grantArrivedNanos;
     }
-    HeldLock lock = client.held(pool, grant, at);
-    if (!result.complete(Optional.of(lock))) {
-      lock.close(); // Given up at the same moment: nobody will use it.
+    Grant grant = session.hold(pool, yes, arrivedNanos);
+    if (!result.complete(Optional.of(grant))) {
+      grant.close(); // Given up at the same moment: nobody will use it.
     }
     settled.complete(null);
   }
 
-  /** Ends an attempt without a lock; {@code giveTurn} when it held the local turn. */
+  /** Ends an acquisition without a grant; {@code giveTurn} when it held the local turn. */
   private void finish(boolean giveTurn) {
     if (giveTurn) {
       turns.give();
@@ -474,25 +365,15 @@ final class Acquisition {
     settled.complete(null);
   }
 
-  private void cancelTimer() {
-    if (timer != null) {
-      timer.cancel(false);
-      timer = null;
+  /** Cancels the timers of getting a grant; called holding the monitor. */
+  private void stopTimers() {
+    if (nextRequest != null) {
+      nextRequest.cancel(false);
+      nextRequest = null;
     }
-  }
-
-  static DistributexException unwrap(Throwable error) {
-    Throwable cause = error;
-    while ((cause instanceof CompletionException || cause instanceof java.util.concurrent.ExecutionException)
-        && cause.getCause() != null) {
-      cause = cause.getCause();
+    if (handOut != null) {
+      handOut.cancel(false);
+      handOut = null;
     }
-    if (cause instanceof DistributexException) {
-      return (DistributexException) cause;
-    }
-    if (cause instanceof CancellationException) {
-      return new DistributexException("cancelled", cause);
-    }
-    return new DistributexException("unexpected failure: " + cause, cause);
   }
 }

@@ -1,35 +1,16 @@
 package io.distributex.client;
 
-import java.lang.System.Logger.Level;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Takes locks from a Distributex server over HTTP:
@@ -58,50 +39,10 @@ import javax.net.ssl.TrustManagerFactory;
  * exception but an empty {@code Optional} from the {@code tryLock} methods.
  */
 public final class DistributexClient implements AutoCloseable {
-  private static final System.Logger LOG = System.getLogger(DistributexClient.class.getName());
-  private static final AtomicInteger CLIENTS = new AtomicInteger();
-  private static final int MAX_NAME_BYTES = 255;
+  private final ClientSession session;
 
-  private final String identity;
-  private final Duration lease;
-  private final Duration requestTimeout;
-  private final Duration connectTimeout;
-  private final Duration waitRefresh;
-  private final int serverCount;
-  private final Transport transport;
-  private final ScheduledThreadPoolExecutor scheduler;
-  private final ExecutorService events;
-  private final ConcurrentHashMap<String, LocalTurns> turns = new ConcurrentHashMap<>();
-  private final Set<Acquisition> pending = ConcurrentHashMap.newKeySet();
-  private final Set<HeldLock> held = ConcurrentHashMap.newKeySet();
-  private final AtomicBoolean closed = new AtomicBoolean();
-
-  private DistributexClient(Builder builder) {
-    this.identity = builder.identity != null ? builder.identity : Identity.unique();
-    this.lease = builder.lease;
-    this.requestTimeout = builder.requestTimeout;
-    this.connectTimeout = builder.connectTimeout;
-    this.waitRefresh = builder.waitRefresh;
-    this.serverCount = builder.servers.size();
-    HttpClient.Builder http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(connectTimeout)
-            .followRedirects(HttpClient.Redirect.NEVER);
-    if (builder.tls != null) {
-      http.sslContext(builder.tls);
-    }
-    this.transport = new Transport(http.build(), builder.servers, builder.secret);
-    int number = CLIENTS.incrementAndGet();
-    this.scheduler =
-        new ScheduledThreadPoolExecutor(1, daemon("distributex-client-" + number + "-timer"));
-    scheduler.setRemoveOnCancelPolicy(true);
-    scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-    ThreadPoolExecutor listeners =
-        new ThreadPoolExecutor(
-            1, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), daemon("distributex-client-" + number + "-events"));
-    listeners.allowCoreThreadTimeOut(true);
-    this.events = listeners;
+  private DistributexClient(ClientSession session) {
+    this.session = session;
   }
 
   /** A builder; {@link Builder#server(URI)} is the one setting without a default. */
@@ -122,7 +63,7 @@ public final class DistributexClient implements AutoCloseable {
    * @throws IllegalStateException when the client is closed, also while waiting
    */
   public DistributedLock lock(String pool) throws InterruptedException {
-    return await(begin(pool, null)).orElseThrow();
+    return await(session.acquire(pool, null)).orElseThrow();
   }
 
   /**
@@ -133,9 +74,9 @@ public final class DistributexClient implements AutoCloseable {
    * @throws DistributexException when the server refuses or cannot be reached
    */
   public Optional<DistributedLock> tryLock(String pool) {
-    Acquisition attempt = begin(pool, Duration.ZERO);
+    Acquisition acquisition = session.acquire(pool, Duration.ZERO);
     try {
-      return attempt.result().join().map(DistributedLock.class::cast);
+      return acquisition.result().join().map(DistributedLock.class::cast);
     } catch (CompletionException failed) {
       throw rethrown(failed.getCause());
     }
@@ -157,7 +98,7 @@ public final class DistributexClient implements AutoCloseable {
       return tryLock(pool);
     }
     Duration bounded = timeout.compareTo(Transport.MAX_SECONDS) > 0 ? Transport.MAX_SECONDS : timeout;
-    return await(begin(pool, bounded)).map(DistributedLock.class::cast);
+    return await(session.acquire(pool, bounded)).map(DistributedLock.class::cast);
   }
 
   /**
@@ -167,22 +108,22 @@ public final class DistributexClient implements AutoCloseable {
    * the client is closed meanwhile.
    */
   public CompletableFuture<DistributedLock> lockAsync(String pool) {
-    Acquisition attempt = begin(pool, null);
+    Acquisition acquisition = session.acquire(pool, null);
     CompletableFuture<DistributedLock> future = new CompletableFuture<>();
-    attempt
+    acquisition
         .result()
         .whenComplete(
-            (lock, error) -> {
+            (grant, error) -> {
               if (error != null) {
                 future.completeExceptionally(error instanceof CompletionException ? error.getCause() : error);
-              } else if (!future.complete(lock.orElseThrow())) {
-                lock.get().close(); // The caller gave up at this very moment.
+              } else if (!future.complete(grant.orElseThrow())) {
+                grant.get().close(); // The caller gave up at this very moment.
               }
             });
     future.whenComplete(
         (lock, error) -> {
           if (error != null) {
-            attempt.cancel(new CancellationException("lockAsync's future was completed by its caller"));
+            acquisition.cancel(new CancellationException("lockAsync's future was completed by its caller"));
           }
         });
     return future;
@@ -190,7 +131,7 @@ public final class DistributexClient implements AutoCloseable {
 
   /** The name this client uses as {@code host} in every call. */
   public String identity() {
-    return identity;
+    return session.identity();
   }
 
   /**
@@ -200,72 +141,32 @@ public final class DistributexClient implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (!closed.compareAndSet(false, true)) {
-      return;
-    }
-    List<Acquisition> waiting = new ArrayList<>(pending);
-    waiting.forEach(attempt -> attempt.cancel(new IllegalStateException("the client was closed")));
-    waiting.forEach(this::awaitSettled);
-    new ArrayList<>(held).forEach(HeldLock::close);
-    scheduler.shutdownNow();
-    events.shutdown();
+    session.close();
   }
 
   @Override
   public String toString() {
-    return "DistributexClient[identity=" + identity + "]";
+    return "DistributexClient[identity=" + session.identity() + "]";
   }
 
-  // ---- for the package ----
-
-  private Acquisition begin(String pool, Duration wait) {
-    checkName("pool", pool);
-    checkOpen();
-    Acquisition attempt = Acquisition.start(this, pool, wait);
-    pending.add(attempt);
-    attempt.settled().whenComplete((ignored, error) -> pending.remove(attempt));
-    if (closed.get()) {
-      attempt.cancel(new IllegalStateException("the client was closed"));
-    }
-    return attempt;
-  }
-
-  private Optional<HeldLock> await(Acquisition attempt) throws InterruptedException {
+  /**
+   * Waits for {@code acquisition}'s lock. When interrupted it first makes it leave the queue, and
+   * releases a slot granted at that moment, so an {@link InterruptedException} means nothing is
+   * held or waited for.
+   */
+  private Optional<Grant> await(Acquisition acquisition) throws InterruptedException {
     try {
-      return attempt.result().get();
+      return acquisition.result().get();
     } catch (InterruptedException interrupted) {
-      attempt.cancel(new CancellationException("interrupted"));
-      awaitSettled(attempt);
-      CompletableFuture<Optional<HeldLock>> result = attempt.result();
+      acquisition.cancel(new CancellationException("interrupted"));
+      session.awaitSettled(acquisition);
+      CompletableFuture<Optional<Grant>> result = acquisition.result();
       if (result.isDone() && !result.isCompletedExceptionally()) {
-        result.join().ifPresent(HeldLock::close); // Granted just before the interrupt.
+        result.join().ifPresent(Grant::close); // Granted just before the interrupt.
       }
       throw interrupted;
     } catch (ExecutionException failed) {
       throw rethrown(failed.getCause());
-    }
-  }
-
-  /** Waits, not interruptibly but bounded, until the attempt has left the server and its turn. */
-  private void awaitSettled(Acquisition attempt) {
-    long bound = connectTimeout.multipliedBy(2L * serverCount).plus(requestTimeout.multipliedBy(4)).toNanos();
-    long until = System.nanoTime() + bound;
-    boolean interrupted = false;
-    try {
-      while (true) {
-        try {
-          attempt.settled().get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
-          return;
-        } catch (InterruptedException again) {
-          interrupted = true;
-        } catch (ExecutionException | TimeoutException gaveUp) {
-          return; // settled with a failure, or the bound ran out: nothing more to wait for
-        }
-      }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
     }
   }
 
@@ -277,134 +178,6 @@ public final class DistributexClient implements AutoCloseable {
       throw (Error) cause;
     }
     return new DistributexException("unexpected failure: " + cause, cause);
-  }
-
-  private void checkOpen() {
-    if (closed.get()) {
-      throw new IllegalStateException("the client is closed");
-    }
-  }
-
-  LocalTurns turns(String pool) {
-    return turns.computeIfAbsent(pool, name -> new LocalTurns());
-  }
-
-  Duration lease() {
-    return lease;
-  }
-
-  Duration requestTimeout() {
-    return requestTimeout;
-  }
-
-  Duration waitRefresh() {
-    return waitRefresh;
-  }
-
-  CompletableFuture<Reply> send(String call, String query, Duration timeout) {
-    return transport.send(call, query, timeout);
-  }
-
-  /** The query of a lock call: pool, this client's host, then {@code extra} pairs (null: left out). */
-  String lockQuery(String pool, String... extra) {
-    String[] all = new String[4 + extra.length];
-    all[0] = "pool";
-    all[1] = pool;
-    all[2] = "host";
-    all[3] = identity;
-    System.arraycopy(extra, 0, all, 4, extra.length);
-    return Transport.query(all);
-  }
-
-  /** Runs {@code task} after {@code delayNanos}; null when the client has stopped its timer. */
-  ScheduledFuture<?> schedule(Runnable task, long delayNanos) {
-    try {
-      return scheduler.schedule(guarded(task), Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
-    } catch (RejectedExecutionException stopped) {
-      return null;
-    }
-  }
-
-  ScheduledFuture<?> scheduleAtFixedRate(Runnable task, long delay, long period, TimeUnit unit) {
-    try {
-      return scheduler.scheduleAtFixedRate(guarded(task), delay, period, unit);
-    } catch (RejectedExecutionException stopped) {
-      return null;
-    }
-  }
-
-  /** A lock for a grant that arrived at {@code receivedNanos}; renewing as from then. */
-  HeldLock held(String pool, Reply grant, long receivedNanos) {
-    HeldLock lock = new HeldLock(this, pool, grant, receivedNanos);
-    held.add(lock);
-    lock.startRenewing();
-    return lock;
-  }
-
-  /** Called once by a lock's close(), after the release: the next caller may go. */
-  void released(HeldLock lock) {
-    held.remove(lock);
-    turns(lock.pool()).give();
-  }
-
-  /**
-   * Frees a grant that arrived after its attempt had given up. The server is re-entrant, so its
-   * token may well be that of a live caller of ours, which holds the pool or is being granted it
-   * at this moment (its answer on the way): the release therefore waits for the pool's turn. Then
-   * no caller of ours is inside, and one that had the token has released it already.
-   */
-  void releaseStray(String pool, long token) {
-    LocalTurns turn = turns(pool);
-    turn.take()
-        .thenCompose(ours -> send("release/", lockQuery(pool, "token", Long.toString(token)), requestTimeout))
-        .whenComplete(
-            (reply, error) -> {
-              turn.give();
-              LOG.log(Level.DEBUG, "pool {0}: released stray grant {1}", pool, Long.toString(token));
-            });
-  }
-
-  void runListener(Runnable listener) {
-    Runnable guarded = guarded(listener);
-    try {
-      events.execute(guarded);
-    } catch (RejectedExecutionException closing) {
-      guarded.run(); // the client is closing: tell the listener on this thread instead
-    }
-  }
-
-  private static Runnable guarded(Runnable task) {
-    return () -> {
-      try {
-        task.run();
-      } catch (RuntimeException | Error bug) {
-        // A failing timer task or listener must not stop the others.
-        LOG.log(Level.ERROR, "distributex client task failed", bug);
-      }
-    };
-  }
-
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
-    return task -> {
-      Thread thread = new Thread(task, name);
-      thread.setDaemon(true);
-      return thread;
-    };
-  }
-
-  static String checkName(String what, String value) {
-    if (value == null || value.isEmpty()) {
-      throw new IllegalArgumentException(what + " must not be empty");
-    }
-    if (value.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
-      throw new IllegalArgumentException(what + " must be at most " + MAX_NAME_BYTES + " bytes of UTF-8: " + value);
-    }
-    for (int i = 0; i < value.length(); i++) {
-      if (Character.isISOControl(value.charAt(i))) {
-        throw new IllegalArgumentException(what + " must not contain control characters");
-      }
-    }
-    return value;
   }
 
   /**
@@ -452,7 +225,7 @@ public final class DistributexClient implements AutoCloseable {
       }
       List<URI> checked = new ArrayList<>();
       for (URI server : servers) {
-        checked.add(checkServer(server));
+        checked.add(Transport.checkServer(server));
       }
       this.servers = List.copyOf(checked);
       return this;
@@ -468,7 +241,7 @@ public final class DistributexClient implements AutoCloseable {
      *     characters
      */
     public Builder identity(String identity) {
-      this.identity = checkName("identity", identity);
+      this.identity = Transport.checkName("identity", identity);
       return this;
     }
 
@@ -479,7 +252,7 @@ public final class DistributexClient implements AutoCloseable {
      * token, and a release by one ends the hold of all).
      */
     public Builder hostIdentity() {
-      this.identity = checkName("identity", Identity.hostName());
+      this.identity = Transport.checkName("identity", Identity.hostName());
       return this;
     }
 
@@ -520,16 +293,7 @@ public final class DistributexClient implements AutoCloseable {
      * @throws IllegalArgumentException when the store cannot serve as a trust store
      */
     public Builder trustStore(KeyStore trusted) {
-      try {
-        TrustManagerFactory trust =
-            TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(trusted);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, trust.getTrustManagers(), null);
-        this.tls = context;
-      } catch (GeneralSecurityException unusable) {
-        throw new IllegalArgumentException("trust store cannot be used: " + unusable.getMessage(), unusable);
-      }
+      this.tls = Transport.trusting(trusted);
       return this;
     }
 
@@ -568,7 +332,17 @@ public final class DistributexClient implements AutoCloseable {
       if (servers.isEmpty()) {
         throw new IllegalStateException("no server: call server(URI) first");
       }
-      return new DistributexClient(this);
+      Settings settings =
+          new Settings(
+              servers,
+              identity != null ? identity : Identity.unique(),
+              lease,
+              secret,
+              tls,
+              connectTimeout,
+              requestTimeout,
+              waitRefresh);
+      return new DistributexClient(new ClientSession(settings));
     }
 
     private static Duration positive(String what, Duration value) {
@@ -576,62 +350,6 @@ public final class DistributexClient implements AutoCloseable {
         throw new IllegalArgumentException(what + " must be positive, got " + value);
       }
       return value;
-    }
-
-    private static URI checkServer(URI server) {
-      if (server == null) {
-        throw new IllegalArgumentException("server URI must not be null");
-      }
-      String scheme = server.getScheme();
-      if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme)) {
-        throw new IllegalArgumentException("server URI must start with http:// or https://: " + server);
-      }
-      if (server.getHost() == null) {
-        throw new IllegalArgumentException("server URI must name a host: " + server);
-      }
-      if (server.getRawQuery() != null || server.getRawFragment() != null) {
-        throw new IllegalArgumentException("server URI must not have a query or fragment: " + server);
-      }
-      String path = server.getRawPath() == null || server.getRawPath().isEmpty() ? "/" : server.getRawPath();
-      if (!path.endsWith("/")) {
-        path = path + "/";
-      }
-      return URI.create(scheme.toLowerCase(java.util.Locale.ROOT) + "://" + server.getRawAuthority() + path);
-    }
-  }
-
-  /** Default identities: the machine's name, looked up once per JVM, plus a per-client suffix. */
-  static final class Identity {
-    private static final AtomicInteger SEQUENCE = new AtomicInteger();
-    private static volatile String hostName;
-
-    private Identity() {}
-
-    static String unique() {
-      String suffix = "#" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet();
-      String host = hostName();
-      while (host.getBytes(StandardCharsets.UTF_8).length + suffix.length() > MAX_NAME_BYTES) {
-        host = host.substring(0, host.length() - 1);
-      }
-      return host + suffix;
-    }
-
-    static String hostName() {
-      String name = hostName;
-      if (name == null) {
-        try {
-          InetAddress local = InetAddress.getLocalHost();
-          name = local.getCanonicalHostName();
-          if (name == null || name.isEmpty()) {
-            name = local.getHostName();
-          }
-        } catch (UnknownHostException | SecurityException unknown) {
-          // No resolvable name for this machine: fall back to what the OS calls it.
-          name = System.getenv().getOrDefault("HOSTNAME", "localhost");
-        }
-        hostName = name;
-      }
-      return name;
     }
   }
 }

@@ -11,8 +11,8 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>The turn is held from before the first request to the server until the hold is released and
  * the queue left, so a successor's requests never meet a predecessor's at the server. The release
- * of a stray grant takes the turn too ({@link DistributexClient#releaseStray}), since the grant's
- * token may be the one the turn's owner holds.
+ * of a stray grant takes the turn too ({@link Leaving#releaseStray}), since the grant's token may
+ * be the one the turn's owner holds.
  */
 final class LocalTurns {
   private final ArrayDeque<CompletableFuture<Boolean>> waiting = new ArrayDeque<>();
@@ -28,9 +28,8 @@ final class LocalTurns {
   }
 
   /**
-   * A future completed with {@code true} when the turn is the caller's. A caller that stops
-   * waiting completes it with {@code false} or cancels it and then calls {@link #forget}; if that
-   * completion fails, the turn is already the caller's and must be given back.
+   * A future completed with {@code true} when the turn is the caller's, or with {@code false} when
+   * the caller {@linkplain #withdraw withdraws} first.
    */
   CompletableFuture<Boolean> take() {
     CompletableFuture<Boolean> turn = new CompletableFuture<>();
@@ -45,8 +44,18 @@ final class LocalTurns {
     return turn;
   }
 
-  synchronized void forget(CompletableFuture<Boolean> turn) {
-    waiting.remove(turn);
+  /**
+   * Stops waiting for {@code turn}, a future of {@link #take}: completes it with {@code false}.
+   * False when it was completed already: then the turn may be the caller's, to give back.
+   */
+  boolean withdraw(CompletableFuture<Boolean> turn) {
+    if (!turn.complete(false)) {
+      return false;
+    }
+    synchronized (this) {
+      waiting.remove(turn);
+    }
+    return true;
   }
 
   /** Passes the turn to the longest waiting caller that still wants it, or frees it. */

@@ -12,12 +12,19 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Sends one call to the servers in turn. It starts with the server that answered last and moves
@@ -26,18 +33,36 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@code get} and {@code wait} of a holder answer {@code YES} again with the same token, a
  * second {@code wait} takes over the first one's place, {@code release} and {@code renew} are
  * idempotent), which is what makes retrying on another server or connection sound.
+ *
+ * <p>Its static methods write and check what goes on the wire the way the server reads it: base
+ * URIs, names, queries, seconds.
  */
 final class Transport {
   /** The longest number of seconds the server parses. */
   static final Duration MAX_SECONDS = Duration.ofSeconds(999_999_999);
+  /** The longest name (pool or host) the server takes, in bytes of UTF-8. */
+  static final int MAX_NAME_BYTES = 255;
 
   private final HttpClient http;
   private final List<URI> servers;
   private final String authorization;
   private final AtomicInteger preferred = new AtomicInteger();
 
-  Transport(HttpClient http, List<URI> servers, String secret) {
-    this.http = http;
+  /**
+   * @param servers base URIs as {@link #checkServer} returns them
+   * @param secret sent as a bearer token; null for none
+   * @param tls the TLS context for {@code https://} servers; null for the JVM's default
+   */
+  Transport(List<URI> servers, String secret, SSLContext tls, Duration connectTimeout) {
+    HttpClient.Builder http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(connectTimeout)
+            .followRedirects(HttpClient.Redirect.NEVER);
+    if (tls != null) {
+      http.sslContext(tls);
+    }
+    this.http = http.build();
     this.servers = List.copyOf(servers);
     this.authorization = secret == null ? null : "Bearer " + secret;
   }
@@ -116,6 +141,21 @@ final class Transport {
         });
   }
 
+  /** The exception a send that completed exceptionally with {@code error} stands for. */
+  static DistributexException failure(Throwable error) {
+    Throwable cause = error;
+    while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    if (cause instanceof DistributexException) {
+      return (DistributexException) cause;
+    }
+    if (cause instanceof CancellationException) {
+      return new DistributexException("cancelled", cause);
+    }
+    return new DistributexException("unexpected failure: " + cause, cause);
+  }
+
   private static boolean staleConnection(Throwable cause) {
     return !(cause instanceof ConnectException) && !(cause instanceof HttpTimeoutException);
   }
@@ -161,5 +201,71 @@ final class Transport {
     Duration bounded = duration.compareTo(MAX_SECONDS) > 0 ? MAX_SECONDS : duration;
     long millis = bounded.toMillis() + (bounded.minusMillis(bounded.toMillis()).isZero() ? 0 : 1);
     return BigDecimal.valueOf(millis, 3).stripTrailingZeros().toPlainString();
+  }
+
+  /**
+   * A server's base URI as calls are resolved against it: scheme in lower case, a path that ends
+   * in {@code /}.
+   *
+   * @throws IllegalArgumentException when it is not an absolute http or https URI with a host,
+   *     or has a query or fragment
+   */
+  static URI checkServer(URI server) {
+    if (server == null) {
+      throw new IllegalArgumentException("server URI must not be null");
+    }
+    String scheme = server.getScheme();
+    if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme)) {
+      throw new IllegalArgumentException("server URI must start with http:// or https://: " + server);
+    }
+    if (server.getHost() == null) {
+      throw new IllegalArgumentException("server URI must name a host: " + server);
+    }
+    if (server.getRawQuery() != null || server.getRawFragment() != null) {
+      throw new IllegalArgumentException("server URI must not have a query or fragment: " + server);
+    }
+    String path = server.getRawPath() == null || server.getRawPath().isEmpty() ? "/" : server.getRawPath();
+    if (!path.endsWith("/")) {
+      path = path + "/";
+    }
+    return URI.create(scheme.toLowerCase(Locale.ROOT) + "://" + server.getRawAuthority() + path);
+  }
+
+  /**
+   * A TLS context that trusts exactly the certificates in {@code trusted}.
+   *
+   * @throws IllegalArgumentException when the store cannot serve as a trust store
+   */
+  static SSLContext trusting(KeyStore trusted) {
+    try {
+      TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(trusted);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, trust.getTrustManagers(), null);
+      return context;
+    } catch (GeneralSecurityException unusable) {
+      throw new IllegalArgumentException("trust store cannot be used: " + unusable.getMessage(), unusable);
+    }
+  }
+
+  /**
+   * Checks a name the server takes (a pool, or a host: {@code what} says which) and returns it.
+   *
+   * @throws IllegalArgumentException when empty, over 255 bytes of UTF-8, or with control
+   *     characters
+   */
+  static String checkName(String what, String value) {
+    if (value == null || value.isEmpty()) {
+      throw new IllegalArgumentException(what + " must not be empty");
+    }
+    if (value.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+      throw new IllegalArgumentException(what + " must be at most " + MAX_NAME_BYTES + " bytes of UTF-8: " + value);
+    }
+    for (int i = 0; i < value.length(); i++) {
+      if (Character.isISOControl(value.charAt(i))) {
+        throw new IllegalArgumentException(what + " must not contain control characters");
+      }
+    }
+    return value;
   }
 }

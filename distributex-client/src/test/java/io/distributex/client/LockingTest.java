@@ -358,7 +358,7 @@ class LockingTest {
     DistributexClient a = client();
     DistributexClient b = client();
     assertNotEquals(a.identity(), b.identity());
-    String host = DistributexClient.Identity.hostName();
+    String host = Identity.hostName();
     assertTrue(a.identity().startsWith(host + "#"), a.identity());
     DistributexClient plain = server.client().hostIdentity().build();
     clients.add(plain);

@@ -11,18 +11,21 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** The one implementation of {@link DistributedLock}: a grant, renewed until closed or lost. */
-final class HeldLock implements DistributedLock {
-  private static final System.Logger LOG = System.getLogger(HeldLock.class.getName());
+/**
+ * A slot granted to this client, as the server calls it (a grant, named by its fencing token): the
+ * one implementation of {@link DistributedLock}, renewed until closed or lost.
+ */
+final class Grant implements DistributedLock {
+  private static final System.Logger LOG = System.getLogger(Grant.class.getName());
   private static final int HELD = 0;
   private static final int LOST = 1;
   private static final int CLOSED = 2;
 
-  private final DistributexClient client;
+  private final ClientSession session;
   private final String pool;
   private final long token;
   /** When the grant arrived ({@link System#nanoTime()}): the hold period runs from then. */
-  private final long receivedNanos;
+  private final long arrivedNanos;
   private final long periodNanos;
   private final boolean expires;
   private final AtomicInteger state = new AtomicInteger(HELD);
@@ -35,28 +38,28 @@ final class HeldLock implements DistributedLock {
   private long confirmedUntil;
 
   /**
-   * @param grant a {@code YES} with a token
-   * @param receivedNanos when the grant arrived ({@link System#nanoTime()})
+   * @param yes the answer that granted it: a {@code YES} with a token
+   * @param arrivedNanos when the grant arrived ({@link System#nanoTime()})
    */
-  HeldLock(DistributexClient client, String pool, Reply grant, long receivedNanos) {
-    this.client = client;
+  Grant(ClientSession session, String pool, Reply yes, long arrivedNanos) {
+    this.session = session;
     this.pool = pool;
-    this.token = grant.token().orElseThrow();
-    this.receivedNanos = receivedNanos;
-    this.expiresAt = grant.expires().orElse(null);
+    this.token = yes.token().orElseThrow();
+    this.arrivedNanos = arrivedNanos;
+    this.expiresAt = yes.expires().orElse(null);
     this.expires = expiresAt != null;
-    this.periodNanos = expires ? holdPeriod(client.lease(), expiresAt, receivedMillis(receivedNanos)).toNanos() : 0;
-    if (expires && periodNanos < client.lease().toNanos() / 2) {
+    this.periodNanos = expires ? holdPeriod(session.lease(), expiresAt, arrivedMillis(arrivedNanos)).toNanos() : 0;
+    if (expires && periodNanos < session.lease().toNanos() / 2) {
       LOG.log(
           Level.INFO,
           "pool {0}: the grant ends within {1} s although the lease is {2} s: the pool''s expire is"
               + " shorter, or the server''s clock is behind this machine''s; renewing every {3} s",
           pool,
           seconds(periodNanos),
-          Transport.seconds(client.lease()),
+          Transport.seconds(session.lease()),
           seconds(periodNanos / 3));
     }
-    this.confirmedUntil = receivedNanos + periodNanos;
+    this.confirmedUntil = arrivedNanos + periodNanos;
   }
 
   /**
@@ -65,8 +68,8 @@ final class HeldLock implements DistributedLock {
    * arrived). The two clocks may differ, so the estimate is floored at a tenth of the lease rather
    * than trusted down to nothing.
    */
-  private static Duration holdPeriod(Duration lease, Instant expiresAt, long receivedMillis) {
-    Duration seen = Duration.ofMillis(expiresAt.toEpochMilli() - receivedMillis);
+  private static Duration holdPeriod(Duration lease, Instant expiresAt, long arrivedMillis) {
+    Duration seen = Duration.ofMillis(expiresAt.toEpochMilli() - arrivedMillis);
     Duration floor = lease.dividedBy(10);
     if (seen.compareTo(lease) >= 0) {
       return lease;
@@ -74,9 +77,9 @@ final class HeldLock implements DistributedLock {
     return seen.compareTo(floor) > 0 ? seen : floor;
   }
 
-  /** Our wall clock when the grant arrived, {@code receivedNanos} being on the monotonic one. */
-  private static long receivedMillis(long receivedNanos) {
-    return System.currentTimeMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - receivedNanos);
+  /** Our wall clock when the grant arrived, {@code arrivedNanos} being on the monotonic one. */
+  private static long arrivedMillis(long arrivedNanos) {
+    return System.currentTimeMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - arrivedNanos);
   }
 
   /**
@@ -89,8 +92,8 @@ final class HeldLock implements DistributedLock {
       return;
     }
     long every = Math.max(1, periodNanos / 3);
-    long first = Math.max(0, receivedNanos + every - System.nanoTime());
-    renewal = client.scheduleAtFixedRate(this::renewNow, first, every, TimeUnit.NANOSECONDS);
+    long first = Math.max(0, arrivedNanos + every - System.nanoTime());
+    renewal = session.scheduleAtFixedRate(this::renewNow, first, every, TimeUnit.NANOSECONDS);
     if (state.get() != HELD) {
       renewal.cancel(false);
     }
@@ -136,7 +139,7 @@ final class HeldLock implements DistributedLock {
       }
     }
     if (runNow) {
-      client.runListener(listener);
+      session.runListener(listener);
     }
   }
 
@@ -154,10 +157,7 @@ final class HeldLock implements DistributedLock {
       listeners.clear();
     }
     try {
-      Reply reply =
-          client
-              .send("release/", client.lockQuery(pool, "token", Long.toString(token)), client.requestTimeout())
-              .join();
+      Reply reply = session.release(pool, Long.toString(token)).join();
       if (reply.is(409, "NO")) {
         LOG.log(Level.DEBUG, "pool {0}: grant {1} had already ended when released", pool, Long.toString(token));
       } else if (!reply.is(200, "OK")) {
@@ -174,7 +174,7 @@ final class HeldLock implements DistributedLock {
           cause.getMessage(),
           expiresAt == null ? "never: release it by hand" : "at " + expiresAt);
     } finally {
-      client.released(this);
+      session.released(this);
     }
   }
 
@@ -185,9 +185,9 @@ final class HeldLock implements DistributedLock {
       return;
     }
     long sent = System.nanoTime();
-    Duration timeout = Duration.ofNanos(Math.min(client.requestTimeout().toNanos(), periodNanos));
-    client
-        .send("renew/", client.lockQuery(pool, "token", Long.toString(token)), timeout)
+    Duration timeout = Duration.ofNanos(Math.min(session.requestTimeout().toNanos(), periodNanos));
+    session
+        .renew(pool, token, timeout)
         .whenComplete(
             (reply, failure) -> {
               if (state.get() != HELD) {
@@ -231,7 +231,7 @@ final class HeldLock implements DistributedLock {
     }
     stopRenewing();
     LOG.log(Level.WARNING, "pool {0}: lock lost (grant {1}): {2}", pool, Long.toString(token), because);
-    toTell.forEach(client::runListener);
+    toTell.forEach(session::runListener);
   }
 
   private void stopRenewing() {

@@ -1,0 +1,41 @@
+package io.distributex.client;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Default identities: the machine's name, looked up once per JVM, plus a per-client suffix. */
+final class Identity {
+  private static final AtomicInteger SEQUENCE = new AtomicInteger();
+  private static volatile String hostName;
+
+  private Identity() {}
+
+  static String unique() {
+    String suffix = "#" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet();
+    String host = hostName();
+    while (host.getBytes(StandardCharsets.UTF_8).length + suffix.length() > Transport.MAX_NAME_BYTES) {
+      host = host.substring(0, host.length() - 1);
+    }
+    return host + suffix;
+  }
+
+  static String hostName() {
+    String name = hostName;
+    if (name == null) {
+      try {
+        InetAddress local = InetAddress.getLocalHost();
+        name = local.getCanonicalHostName();
+        if (name == null || name.isEmpty()) {
+          name = local.getHostName();
+        }
+      } catch (UnknownHostException | SecurityException unknown) {
+        // No resolvable name for this machine: fall back to what the OS calls it.
+        name = System.getenv().getOrDefault("HOSTNAME", "localhost");
+      }
+      hostName = name;
+    }
+    return name;
+  }
+}
