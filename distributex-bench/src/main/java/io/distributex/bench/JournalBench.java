@@ -143,19 +143,34 @@ public final class JournalBench {
     }
   }
 
-  private static void size(Path journal) {
+  /** 1,000,000 grants and releases by 64 hosts at once, so that they share their fsyncs. */
+  private static void size(Path journal) throws InterruptedException {
     int grants = 1_000_000;
+    int hosts = 64;
     long started = System.nanoTime();
-    try (InMemoryBackend backend = InMemoryBackend.builder().pools(List.of(pool(16))).journal(journal).build()) {
-      for (int i = 0; i < grants; i++) {
-        String host = "host-" + (i % 16);
-        backend.tryAcquire("p", host, Optional.empty()).orElseThrow();
-        backend.release("p", host, OptionalLong.empty());
+    try (InMemoryBackend backend = InMemoryBackend.builder().pools(List.of(pool(hosts))).journal(journal).build()) {
+      List<Thread> threads = new ArrayList<>();
+      for (int h = 0; h < hosts; h++) {
+        String host = "host-" + h;
+        Thread thread =
+            new Thread(
+                () -> {
+                  for (int i = 0; i < grants / hosts; i++) {
+                    backend.tryAcquire("p", host, Optional.empty()).orElseThrow();
+                    backend.release("p", host, OptionalLong.empty());
+                  }
+                });
+        thread.start();
+        threads.add(thread);
       }
+      for (Thread thread : threads) {
+        thread.join();
+      }
+      System.out.printf(
+          "journal size after %d grants and releases of %d hosts: %d bytes (%.1f s, %d fsyncs)%n",
+          grants / hosts * hosts, hosts, sizeOf(journal), (System.nanoTime() - started) / 1e9,
+          backend.journalSyncs().orElseThrow());
     }
-    System.out.printf(
-        "journal size after %d grants and releases of 16 hosts: %d bytes (%.1f s)%n",
-        grants, sizeOf(journal), (System.nanoTime() - started) / 1e9);
   }
 
   private static long sizeOf(Path file) {
