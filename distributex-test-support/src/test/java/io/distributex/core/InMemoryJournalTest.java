@@ -125,16 +125,7 @@ class InMemoryJournalTest {
     assertThrows(JournalUnavailableException.class, journal::checkAvailable);
 
     full.set(false);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (true) {
-      try {
-        journal.checkAvailable();
-        break;
-      } catch (JournalUnavailableException stillFailing) {
-        assertTrue(System.nanoTime() < deadline, "the journal never recovered");
-        Thread.sleep(20);
-      }
-    }
+    JournalTest.awaitAvailable(journal);
     assertEquals("c", pool.tryAcquire("c", NO_LEASE).orElseThrow().host());
     pool.close();
     journal.close();

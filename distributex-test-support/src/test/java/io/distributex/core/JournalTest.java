@@ -141,16 +141,7 @@ class JournalTest {
       assertThrows(JournalUnavailableException.class, () -> journal.append(held("b", 2)).await());
       assertThrows(JournalUnavailableException.class, journal::checkAvailable);
       full.set(false);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (true) {
-        try {
-          journal.checkAvailable();
-          break;
-        } catch (JournalUnavailableException stillFailing) {
-          assertTrue(System.nanoTime() < deadline, "the journal never recovered");
-          Thread.sleep(20);
-        }
-      }
+      awaitAvailable(journal);
       journal.append(held("c", 3)).await();
     }
     try (Journal journal = Journal.open(file(), TIME)) {
@@ -175,6 +166,20 @@ class JournalTest {
     try (Journal journal = Journal.open(file(), TIME)) {
       assertEquals(10, journal.state().holds("p").size());
       assertEquals(100_000, journal.state().maxToken());
+    }
+  }
+
+  /** Waits (10 s at most) for {@code journal} to find that it can write again. */
+  static void awaitAvailable(Journal journal) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (true) {
+      try {
+        journal.checkAvailable();
+        return;
+      } catch (JournalUnavailableException stillFailing) {
+        assertTrue(System.nanoTime() < deadline, "the journal never recovered");
+        Thread.sleep(20);
+      }
     }
   }
 
