@@ -89,11 +89,13 @@ final class StatusPage {
     if (!pool.allowedHosts().isEmpty()) {
       html.append(" · hosts: ").append(escape(String.join(", ", pool.allowedHosts())));
     }
+    snapshot.closedUntil().ifPresent(
+        until -> html.append(" · a slot closed by lock-delay for ").append(span(until.toEpochMilli() - now)));
     html.append("</div>\n");
     if (held == 0) {
       html.append("<p class=\"none\">No holders.</p>\n");
     } else {
-      html.append("<table><tr><th>StoredGrant</th><th>Token</th><th>Held for</th>")
+      html.append("<table><tr><th>Holder</th><th>Token</th><th>Held for</th>")
           .append("<th>Expires in</th></tr>\n");
       for (Grant grant : snapshot.holders()) {
         html.append("<tr><td class=\"host\">").append(escape(grant.host()))

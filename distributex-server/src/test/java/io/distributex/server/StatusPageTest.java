@@ -50,6 +50,7 @@ class StatusPageTest extends ServerTestBase {
         String page = get(server, "/").body();
         String holder = "<td class=\"host\">holder-a</td><td>" + token + "</td><td>\\d+ s</td><td>(4 min \\d+ s|5 min)</td>";
         assertTrue(Pattern.compile(holder).matcher(page).find(), page);
+        assertTrue(page.contains("<th>Holder</th><th>Token</th>"), page);
         assertTrue(page.contains("<td class=\"host\">holder-b</td>") && page.contains("<td>never</td>"), page);
         int one = page.indexOf("<td>1</td><td class=\"host\">waiter-1</td>");
         int two = page.indexOf("<td>2</td><td class=\"host\">waiter-2</td>");
