@@ -36,7 +36,7 @@ final class InMemoryPool implements PoolState {
   private final PoolJournal journal;
   private final LinkedHashMap<String, InMemoryGrant> holders = new LinkedHashMap<>();
   private final LinkedHashMap<String, QueuedWait> queue = new LinkedHashMap<>();
-  private final ClosedSlots closedSlots = new ClosedSlots();
+  private final ClosedSlots closedSlots;
   /** The operation running under the lock: what its answers wait for. */
   private Operation current;
   private boolean closed;
@@ -54,6 +54,7 @@ final class InMemoryPool implements PoolState {
     this.waiterLimit = waiterLimit;
     this.listener = listener;
     this.journal = journal;
+    this.closedSlots = new ClosedSlots(time);
   }
 
   /**
@@ -201,8 +202,7 @@ final class InMemoryPool implements PoolState {
           List<Waiter> waiters = new ArrayList<>(queue.size());
           queue.forEach(
               (host, queued) -> waiters.add(new Waiter(host, Instant.ofEpochMilli(queued.since()))));
-          Optional<Instant> closedUntil =
-              closedSlots.lastUntil(time.currentTimeMillis()).map(Instant::ofEpochMilli);
+          Optional<Instant> closedUntil = closedSlots.lastUntil().map(Instant::ofEpochMilli);
           return new PoolSnapshot(pool, grants, waiters, closedUntil);
         },
         false);
@@ -263,7 +263,8 @@ final class InMemoryPool implements PoolState {
             return;
           }
           if (!pool.lockDelay().isZero()) {
-            long until = deadline + pool.lockDelay().toMillis();
+            // From now, by this server's clocks: the hold just ended, whatever the wall says.
+            long until = time.currentTimeMillis() + pool.lockDelay().toMillis();
             journal.closed(until);
             closeSlot(until);
           }
@@ -279,12 +280,11 @@ final class InMemoryPool implements PoolState {
   }
 
   private void closeSlot(long until) {
-    closedSlots.close(until);
-    time.schedule(this::reopen, until - time.currentTimeMillis());
+    time.schedule(this::reopen, closedSlots.close(until));
   }
 
   private int openSlots() {
-    return pool.maxlocks() - closedSlots.closedAt(time.currentTimeMillis());
+    return pool.maxlocks() - closedSlots.closedNow();
   }
 
   private void dequeued(QueuedWait queued, List<Runnable> after) {
@@ -317,8 +317,10 @@ final class InMemoryPool implements PoolState {
           () -> {
             if (operation.failure != null) {
               // Not on disk: the waiter must not be told YES, and nobody else knows of the grant.
+              // Taken back on the timer's thread: taking it back hands the slot on, and with the
+              // journal still failing that fails again, once per waiter; not in this stack.
               queued.future().completeExceptionally(operation.failure);
-              withdrawQuietly(host, grant.token());
+              time.schedule(() -> withdrawQuietly(host, grant.token()), 0);
               return;
             }
             listener.granted(grant, Optional.of(waited));

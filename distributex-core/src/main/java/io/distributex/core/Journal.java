@@ -49,6 +49,15 @@ final class Journal implements AutoCloseable {
   private boolean closing;
   private volatile String failure;
   private volatile long syncs;
+  /**
+   * Records of batches whose write failed, in order: their changes stay in memory (the calls were
+   * answered with the failure), so they are written before anything else once writes succeed, and
+   * the file never disagrees with memory after a restart.
+   */
+  private final ByteArrayOutputStream unwritten = new ByteArrayOutputStream();
+  private final List<JournalRecord> unwrittenRecords = new ArrayList<>();
+  /** After a compaction's rename: the new file is not open yet, or the rename not yet durable. */
+  private boolean replaced;
 
   /** Opens the journal's files for reading and writing; tests make it fail on demand. */
   @FunctionalInterface
@@ -232,16 +241,26 @@ final class Journal implements AutoCloseable {
       }
       IOException outcome = write(batch);
       if (outcome == null) {
-        batch.records.forEach(state::apply);
         compactIfLarge();
       }
       batch.finish(outcome);
     }
   }
 
+  /** Writes the records of failed batches, then {@code batch} (none for a probe), and syncs. */
   private IOException write(Batch batch) {
+    if (batch != null) {
+      unwritten.write(batch.bytes.toByteArray(), 0, batch.bytes.size());
+      unwrittenRecords.addAll(batch.records);
+    }
+    if (unwrittenRecords.isEmpty()) {
+      return null;
+    }
     try {
-      ByteBuffer bytes = ByteBuffer.wrap(batch.bytes.toByteArray());
+      if (replaced) {
+        reopenReplaced();
+      }
+      ByteBuffer bytes = ByteBuffer.wrap(unwritten.toByteArray());
       channel.position(goodLength);
       while (bytes.hasRemaining()) {
         channel.write(bytes);
@@ -252,6 +271,9 @@ final class Journal implements AutoCloseable {
       channel.force(false);
       syncs++;
       goodLength = channel.position();
+      unwrittenRecords.forEach(state::apply);
+      unwrittenRecords.clear();
+      unwritten.reset();
       return null;
     } catch (IOException failed) {
       fail(failed);
@@ -265,7 +287,13 @@ final class Journal implements AutoCloseable {
    * in a page already allocated on a full disk; this one needs new space, as batches do.
    */
   private void probe() {
+    if (write(null) != null) {
+      return;
+    }
     try {
+      if (replaced) {
+        reopenReplaced();
+      }
       channel.position(goodLength);
       ByteBuffer zeros = ByteBuffer.allocate(PROBE_BYTES);
       while (zeros.hasRemaining()) {
@@ -287,6 +315,9 @@ final class Journal implements AutoCloseable {
           + "; state changes are refused until it can");
     }
     failure = describe(failed);
+    if (replaced) {
+      return; // the channel is the old, replaced file's
+    }
     try {
       channel.truncate(goodLength);
     } catch (IOException stillFailing) {
@@ -317,14 +348,8 @@ final class Journal implements AutoCloseable {
         out.force(true);
       }
       Files.move(next, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      syncDirectory();
-      FileChannel reopened = channels.open(file);
-      closeQuietly(channel);
-      channel = reopened;
-      goodLength = channel.size();
-      state.compactedTo(live.size(), now);
-      compactAbove = Math.max(MIN_COMPACTION, 4 * live.size());
     } catch (IOException failed) {
+      // The old file is whole and still open: append on, and try again once it has doubled.
       LOG.log(Level.WARNING, "journal " + file + ": compaction failed, appending on: " + describe(failed));
       try {
         Files.deleteIfExists(next);
@@ -332,7 +357,28 @@ final class Journal implements AutoCloseable {
         // A leftover .compacting file is overwritten by the next compaction.
       }
       compactAbove = state.records() * 2;
+      return;
     }
+    // From here on the old file is gone: nothing may be appended to it, and nothing is answered
+    // until the new one is open and its name durable.
+    replaced = true;
+    state.compactedTo(live.size(), now);
+    compactAbove = Math.max(MIN_COMPACTION, 4 * live.size());
+    try {
+      reopenReplaced();
+    } catch (IOException failed) {
+      fail(failed);
+    }
+  }
+
+  /** Opens the file that replaced the old one, after making its name durable. */
+  private void reopenReplaced() throws IOException {
+    syncDirectory();
+    FileChannel reopened = channels.open(file);
+    closeQuietly(channel);
+    channel = reopened;
+    goodLength = channel.size();
+    replaced = false;
   }
 
   /** Makes the rename durable: a power loss after it must not bring the old file back. */

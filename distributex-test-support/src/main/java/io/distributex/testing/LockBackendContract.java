@@ -153,6 +153,24 @@ public abstract class LockBackendContract {
   }
 
   @Test
+  void aWallClockSetForwardOrBackNeitherEndsAHoldNorOpensALockDelayEarlyOrLate() {
+    LockBackend backend = backend(delayed("p", 1, 5));
+    backend.tryAcquire("p", "a", seconds(10)).orElseThrow();
+    CompletableFuture<Optional<Grant>> b = backend.acquire("p", "b", NO_LEASE, FOREVER);
+    time.jumpWallClock(Duration.ofHours(1).toMillis());
+    time.advance(9_999);
+    assertEquals(Optional.empty(), backend.tryAcquire("p", "c", NO_LEASE));
+    assertFalse(b.isDone(), "a's lease has not run on the server's own clock");
+    time.advance(1); // a's lease ran: the slot closes for 5 s
+    time.jumpWallClock(Duration.ofHours(1).toMillis());
+    time.advance(4_999);
+    assertFalse(b.isDone(), "lock-delay has not run on the server's own clock");
+    time.jumpWallClock(-Duration.ofHours(3).toMillis());
+    time.advance(1);
+    assertEquals("b", now(b).orElseThrow().host(), "lock-delay ran; the wall clock set back changes nothing");
+  }
+
+  @Test
   void aReleasedSlotIsNeverClosedByLockDelay() {
     LockBackend backend = backend(delayed("p", 1, 5));
     backend.tryAcquire("p", "a", seconds(10)).orElseThrow();

@@ -105,7 +105,7 @@ final class SharedStatePool implements PoolState {
     this.timing = timing;
     this.listener = listener;
     this.io = io;
-    this.sightings = new HoldSightings(time);
+    this.sightings = new HoldSightings(time, pool.lockDelay().toMillis());
   }
 
   @Override
@@ -237,7 +237,7 @@ final class SharedStatePool implements PoolState {
             .toList(),
         state.queue().stream().filter(q -> q.staleAt() > now && q.giveUpAt() > now).toList(),
         state.lost(),
-        state.closedUntil().stream().filter(until -> until > now).toList());
+        state.closedUntil().stream().filter(until -> sightings.openingOf(until) > now).toList());
   }
 
   /**
@@ -333,7 +333,8 @@ final class SharedStatePool implements PoolState {
     Set<Long> ids = new HashSet<>();
     mine.forEach(wait -> ids.add(wait.id));
     StoredPoolChange edit =
-        new StoredPoolChange(state, pool, now, server, ids, timing.confirmWithinMs(), sightings::endOf);
+        new StoredPoolChange(
+            state, pool, now, server, ids, timing.confirmWithinMs(), sightings::endOf, sightings::openingOf);
     for (LocalWait wait : mine) {
       if (wait.lostWithEpoch(state) && !contains(state, wait.id) && !edit.queues(wait.host)
           && !edit.holds(wait.host) && wait.giveUpAt > now) {
@@ -409,7 +410,7 @@ final class SharedStatePool implements PoolState {
       next = Math.min(next, Math.min(queued.staleAt(), queued.giveUpAt()));
     }
     for (long until : state.closedUntil()) {
-      next = Math.min(next, until);
+      next = Math.min(next, sightings.openingOf(until));
     }
     if (next < deadlineAt) {
       if (deadlineTimer != null) {
@@ -515,7 +516,7 @@ final class SharedStatePool implements PoolState {
           try {
             change(
                 edit -> {
-                  live.forEach(holder -> edit.withdraw(holder.host(), holder.token()));
+                  live.forEach(edit::withdrawExactly);
                   return null;
                 });
           } catch (RuntimeException failed) {

@@ -55,7 +55,8 @@ record StoredPool(
    *
    * @param periodMs the hold period renewals restart; 0 means never expires
    * @param expiresAt epoch ms; {@link Long#MAX_VALUE} when never
-   * @param waitId the queued acquire it was granted to; 0 when granted directly
+   * @param waitId the queued acquire it was granted to; for a grant made directly, a random id
+   *     of its own
    * @param confirmBy epoch ms by which the waiter's server must confirm delivery; 0 once done
    * @param order when {@code expiresAt} was set, among the pool's deadlines
    * @param claimed whether the holder has asked for the hold again (a repeated get or wait, a

@@ -13,7 +13,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
+import java.util.function.LongUnaryOperator;
 import java.util.function.ToLongFunction;
 
 /**
@@ -44,6 +46,7 @@ final class StoredPoolChange {
   private final List<Long> closed;
   private final Set<Long> liveWaits;
   private final ToLongFunction<StoredGrant> endOf;
+  private final LongUnaryOperator openingOf;
   private final List<Consumer<LockListener>> events = new ArrayList<>();
   private final List<StoredGrant> directGrants = new ArrayList<>();
   private boolean changed;
@@ -54,6 +57,7 @@ final class StoredPoolChange {
    *     them is delivered at once; a grant to any other wait must be confirmed
    * @param endOf when this server may end a hold (epoch ms): its stored deadline or later (see
    *     {@link HoldSightings})
+   * @param openingOf when this server may open a slot closed until the given time: then or later
    */
   StoredPoolChange(
       StoredPool from,
@@ -62,7 +66,8 @@ final class StoredPoolChange {
       String server,
       Set<Long> liveWaits,
       long confirmWithinMs,
-      ToLongFunction<StoredGrant> endOf) {
+      ToLongFunction<StoredGrant> endOf,
+      LongUnaryOperator openingOf) {
     this.pool = pool;
     this.now = now;
     this.server = server;
@@ -77,6 +82,7 @@ final class StoredPoolChange {
     this.closed = new ArrayList<>(from.closedUntil());
     this.liveWaits = liveWaits;
     this.endOf = endOf;
+    this.openingOf = openingOf;
   }
 
   boolean changed() {
@@ -109,7 +115,7 @@ final class StoredPoolChange {
 
   /** Applies every deadline up to now, earliest first, ties in the order they were set. */
   void maintain() {
-    changed |= closed.removeIf(until -> until <= now); // lock-delay over: handed on below
+    changed |= closed.removeIf(until -> openingOf.applyAsLong(until) <= now); // handed on below
     while (true) {
       long due = Long.MAX_VALUE;
       long order = Long.MAX_VALUE;
@@ -218,7 +224,9 @@ final class StoredPoolChange {
       return Optional.of(renew(held, pool.holdPeriod(lease)));
     }
     if (holders.size() < openSlots() && queue.isEmpty()) {
-      StoredGrant granted = grant(host, pool.holdPeriod(lease), 0, 0);
+      // A random id, as a wait's: the grant is told apart from a later one with the same token.
+      long grantId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+      StoredGrant granted = grant(host, pool.holdPeriod(lease), grantId, 0);
       directGrants.add(granted);
       Grant grant = granted.grant(pool.name());
       events.add(listener -> listener.granted(grant, Optional.empty()));
@@ -301,6 +309,24 @@ final class StoredPoolChange {
       }
     }
     return ended;
+  }
+
+  /**
+   * Ends exactly {@code grant} (the same host, token and id) unless its host has claimed it: a
+   * grant whose write may or may not have been stored. Another grant with the same token, made
+   * when that write turned out not to be stored, is never touched.
+   */
+  boolean withdrawExactly(StoredGrant grant) {
+    int held = holderIndex(grant.host());
+    if (held < 0) {
+      return false;
+    }
+    StoredGrant current = holders.get(held);
+    if (current.token() != grant.token() || current.waitId() != grant.waitId() || current.claimed()) {
+      return false;
+    }
+    end(held);
+    return true;
   }
 
   /** Gives back the holder at {@code index} and hands its slot on. */

@@ -18,7 +18,27 @@ class StoredPoolChangeTest {
   private static final long NOW = 1_764_417_600_000L;
 
   private static StoredPoolChange change(StoredPool from, long now, Set<Long> live) {
-    return new StoredPoolChange(from, POOL, now, "x", live, 1_000, StoredPool.StoredGrant::expiresAt);
+    return new StoredPoolChange(from, POOL, now, "x", live, 1_000, StoredPool.StoredGrant::expiresAt, until -> until);
+  }
+
+  /**
+   * A grant whose write failed unstored, withdrawn after the host was granted again with the same
+   * token (the stored last token is ahead of this server's clock, so a retry draws the same one):
+   * the withdrawal must not end the new grant. Before the fix it ended it by host and token.
+   */
+  @Test
+  void withdrawingAGrantThatWasNeverStoredNeverEndsALaterOneWithTheSameToken() {
+    StoredPool ahead = new StoredPool(7, 3, NOW * 1000 + 500, 0, List.of(), List.of(), List.of(), List.of());
+    StoredPoolChange lost = change(ahead, NOW, Set.of());
+    StoredGrant neverStored = lost.tryAcquire("a", Optional.empty()).orElseThrow();
+    StoredPoolChange retry = change(ahead, NOW, Set.of());
+    StoredGrant stored = retry.tryAcquire("a", Optional.empty()).orElseThrow();
+    assertEquals(neverStored.token(), stored.token(), "the same token, drawn twice");
+
+    StoredPoolChange withdrawal = change(retry.result(), NOW, Set.of());
+    assertEquals(false, withdrawal.withdrawExactly(neverStored));
+    assertEquals(List.of("a"), withdrawal.result().holders().stream().map(StoredGrant::host).toList());
+    assertTrue(withdrawal.withdrawExactly(stored), "the grant itself is withdrawn");
   }
 
   @Test
