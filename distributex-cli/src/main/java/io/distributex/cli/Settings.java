@@ -6,15 +6,14 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** The command line, parsed and checked: every way it can be wrong is a {@link UsageException}. */
 record Settings(
@@ -37,47 +36,47 @@ record Settings(
   private static final Pattern SECONDS = Pattern.compile("\\d+(\\.\\d*)?|\\.\\d+");
   private static final int MAX_NAME_BYTES = 255;
 
-  /** The options as picocli fills them in; numbers stay text so their errors read alike. */
-  @Command(name = "distributex")
-  static final class Options {
-    @Option(names = "-H", paramLabel = "HOST")
-    String host;
+  /**
+   * The options. Read by hand rather than with picocli (as the server reads its own): picocli's
+   * classes are Java 5 bytecode, which neither a class-data archive (JDK 17) nor an ahead-of-time
+   * cache (JDK 25) can hold, and loading and verifying them took half of the command's start-up.
+   */
+  private enum Option {
+    HOST("HOST", "-H"),
+    POOL("POOL", "-r"),
+    PORT("PORT", "-p"),
+    LOCAL_LOCK(null, "-l"),
+    WAIT("SECONDS", "-w"),
+    IDENTITY("NAME", "--id"),
+    LEASE("SECONDS", "--lease"),
+    GRACE("SECONDS", "--grace"),
+    KEEP_ON_LOSS(null, "--keep-on-loss"),
+    SECRET_FILE("FILE", "--secret-file"),
+    VERBOSE(null, "-v", "--verbose"),
+    HELP(null, "-h", "--help");
 
-    @Option(names = "-r", paramLabel = "POOL")
-    String pool;
+    /** Null for an option without a value. */
+    final String label;
 
-    @Option(names = "-p", paramLabel = "PORT")
-    String port;
+    final List<String> names;
 
-    @Option(names = "-l")
-    boolean localLock;
+    Option(String label, String... names) {
+      this.label = label;
+      this.names = List.of(names);
+    }
 
-    @Option(names = "-w", paramLabel = "SECONDS")
-    String wait;
+    static Option named(String name) {
+      for (Option option : values()) {
+        if (option.names.contains(name)) {
+          return option;
+        }
+      }
+      return null;
+    }
 
-    @Option(names = "--id", paramLabel = "NAME")
-    String identity;
-
-    @Option(names = "--lease", paramLabel = "SECONDS")
-    String lease;
-
-    @Option(names = "--grace", paramLabel = "SECONDS")
-    String grace;
-
-    @Option(names = "--keep-on-loss")
-    boolean keepOnLoss;
-
-    @Option(names = "--secret-file", paramLabel = "FILE")
-    Path secretFile;
-
-    @Option(names = {"-v", "--verbose"})
-    boolean verbose;
-
-    @Option(names = {"-h", "--help"}, usageHelp = true)
-    boolean help;
-
-    @Parameters(paramLabel = "COMMAND")
-    List<String> command;
+    String describe() {
+      return "'" + names.get(0) + "'" + (label == null ? "" : " (" + label + ")");
+    }
   }
 
   /** A command line that cannot be run; the message says why, in one line. */
@@ -99,60 +98,126 @@ record Settings(
   }
 
   static Settings parse(String[] args, Map<String, String> environment) throws UsageException, HelpRequested {
-    Options options = new Options();
-    CommandLine parser =
-        new CommandLine(options)
-            // COMMAND's own options are not ours: everything from COMMAND on is COMMAND (like env,
-            // nice, flock), so `distributex -H h -r p ls -l` runs `ls -l`.
-            .setStopAtPositional(true)
-            // `@name` is an ordinary argument of COMMAND, never a file of arguments to expand.
-            .setExpandAtFiles(false)
-            .setTrimQuotes(false);
-    try {
-      parser.parseArgs(args);
-    } catch (CommandLine.ParameterException wrong) {
-      throw new UsageException(firstLine(wrong.getMessage()));
-    }
-    if (options.help) {
+    Map<Option, String> options = new EnumMap<>(Option.class);
+    List<String> command = readOptions(args, options);
+    if (options.containsKey(Option.HELP)) {
       throw new HelpRequested();
     }
-    if (options.host == null) {
+    String host = options.get(Option.HOST);
+    if (host == null) {
       throw new UsageException("missing -H HOST (the Distributex server)");
     }
-    if (options.pool == null) {
+    if (!options.containsKey(Option.POOL)) {
       throw new UsageException("missing -r POOL");
     }
-    if (options.command == null || options.command.isEmpty()) {
+    if (command.isEmpty()) {
       throw new UsageException("missing COMMAND");
     }
-    if (options.command.size() == 1 && options.command.get(0).isBlank()) {
+    if (command.size() == 1 && command.get(0).isBlank()) {
       throw new UsageException("COMMAND is empty");
     }
-    int port = options.port == null ? DEFAULT_PORT : port(options.port);
-    String pool = name("-r POOL", options.pool);
-    String identity = options.identity == null ? null : name("--id NAME", options.identity);
-    Duration lease = seconds("--lease", options.lease == null ? "15" : options.lease);
+    int port = options.containsKey(Option.PORT) ? port(options.get(Option.PORT)) : DEFAULT_PORT;
+    String pool = name("-r POOL", options.get(Option.POOL));
+    String identity = options.containsKey(Option.IDENTITY) ? name("--id NAME", options.get(Option.IDENTITY)) : null;
+    Duration lease = seconds("--lease", options.getOrDefault(Option.LEASE, "15"));
     if (lease.isZero()) {
       throw new UsageException("--lease must be more than 0 seconds");
     }
-    Duration grace = seconds("--grace", options.grace == null ? "10" : options.grace);
-    Duration wait = options.wait == null ? null : seconds("-w", options.wait);
-    String secret = secret(options.secretFile, environment);
+    Duration grace = seconds("--grace", options.getOrDefault(Option.GRACE, "10"));
+    Duration wait = options.containsKey(Option.WAIT) ? seconds("-w", options.get(Option.WAIT)) : null;
+    String secret = secret(secretFile(options.get(Option.SECRET_FILE)), environment);
     String tmp = environment.get("TMPDIR");
     Path lockDirectory = Path.of(tmp == null || tmp.isEmpty() ? "/tmp" : tmp);
     return new Settings(
-        server(options.host, port),
+        server(host, port),
         pool,
         identity,
         lease,
         grace,
         wait,
-        options.localLock,
+        options.containsKey(Option.LOCAL_LOCK),
         lockDirectory,
-        options.keepOnLoss,
+        options.containsKey(Option.KEEP_ON_LOSS),
         secret,
-        options.verbose,
-        List.copyOf(options.command));
+        options.containsKey(Option.VERBOSE),
+        command);
+  }
+
+  /**
+   * Reads the options into {@code options} (an option without a value maps to "") and returns
+   * COMMAND: everything from the first argument that is not an option on, or after {@code --}.
+   * COMMAND's own options are not ours (as with env, nice or flock), so {@code distributex -H h -r
+   * p ls -l} runs {@code ls -l}, and {@code @name} is an ordinary argument. The forms are
+   * getopt's: {@code -H HOST}, {@code -HHOST}, {@code -H=HOST}, {@code --id NAME}, {@code
+   * --id=NAME}, and flags together ({@code -lv}, {@code -lH HOST}).
+   */
+  private static List<String> readOptions(String[] args, Map<Option, String> options) throws UsageException {
+    int next = 0;
+    while (next < args.length) {
+      String arg = args[next];
+      if (arg.equals("--")) {
+        next++;
+        break;
+      }
+      if (!arg.startsWith("-") || arg.equals("-")) {
+        break;
+      }
+      next++;
+      if (arg.startsWith("--")) {
+        int equals = arg.indexOf('=');
+        Option option = Option.named(equals < 0 ? arg : arg.substring(0, equals));
+        if (option == null) {
+          throw new UsageException("Unknown option: '" + arg + "'");
+        }
+        if (option.label == null) {
+          if (equals >= 0) {
+            throw new UsageException("option " + option.describe() + " takes no value");
+          }
+          give(options, option, "");
+        } else if (equals >= 0) {
+          give(options, option, arg.substring(equals + 1));
+        } else {
+          give(options, option, value(option, args, next++));
+        }
+        continue;
+      }
+      for (int at = 1; at < arg.length(); at++) {
+        Option option = Option.named("-" + arg.charAt(at));
+        if (option == null) {
+          throw new UsageException("Unknown option: '-" + arg.charAt(at) + "'" + (at > 1 ? " (in '" + arg + "')" : ""));
+        }
+        if (option.label == null) {
+          give(options, option, "");
+          continue;
+        }
+        String attached = arg.substring(at + 1);
+        if (attached.isEmpty()) {
+          give(options, option, value(option, args, next++));
+        } else {
+          give(options, option, attached.startsWith("=") ? attached.substring(1) : attached);
+        }
+        break;
+      }
+    }
+    return List.of(Arrays.copyOfRange(args, next, args.length));
+  }
+
+  /** The argument at {@code at}, the value of {@code option}: there, and not one of our options. */
+  private static String value(Option option, String[] args, int at) throws UsageException {
+    if (at >= args.length) {
+      throw new UsageException("Missing required parameter for option " + option.describe());
+    }
+    String value = args[at];
+    if (Option.named(value) != null || (value.startsWith("--") && Option.named(value.split("=", 2)[0]) != null)) {
+      throw new UsageException("Expected parameter for option " + option.describe() + " but found '" + value + "'");
+    }
+    return value;
+  }
+
+  private static void give(Map<Option, String> options, Option option, String value) throws UsageException {
+    if (options.putIfAbsent(option, value) != null) {
+      throw new UsageException("option " + option.describe() + " should be specified only once");
+    }
   }
 
   private static URI server(String host, int port) throws UsageException {
@@ -206,6 +271,17 @@ record Settings(
     return value;
   }
 
+  private static Path secretFile(String name) throws UsageException {
+    if (name == null) {
+      return null;
+    }
+    try {
+      return Path.of(name);
+    } catch (InvalidPathException invalid) {
+      throw new UsageException("--secret-file " + name + ": not a file name (" + invalid.getReason() + ")");
+    }
+  }
+
   /** From --secret-file (first line), else $DISTRIBUTEX_SECRET; never from the command line. */
   private static String secret(Path file, Map<String, String> environment) throws UsageException {
     String secret;
@@ -229,10 +305,5 @@ record Settings(
           (file != null ? "--secret-file " + file : SECRET_VARIABLE) + ": the secret must be printable ASCII without spaces");
     }
     return secret;
-  }
-
-  private static String firstLine(String message) {
-    int newline = message.indexOf('\n');
-    return (newline < 0 ? message : message.substring(0, newline)).strip();
   }
 }

@@ -64,6 +64,35 @@ class SettingsTest {
     assertEquals(List.of("ls", "-l", "-r", "x"), parse("-H", "h", "-r", "p", "ls", "-l", "-r", "x").command());
     assertEquals(List.of("echo", "@file"), parse("-H", "h", "-r", "p", "echo", "@file").command());
     assertEquals(List.of("-x"), parse("-H", "h", "-r", "p", "--", "-x").command());
+    assertEquals(List.of("-", "x"), parse("-H", "h", "-r", "p", "-", "x").command());
+    assertEquals(List.of("'q'"), parse("-H", "h", "-r", "p", "'q'").command());
+    assertTrue(wrong("-H", "h", "--", "-r", "p", "true").contains("-r"));
+  }
+
+  @Test
+  void theGetoptForms() throws Exception {
+    Settings attached = parse("-Hh", "-r=p", "--id=web1", "-lv", "true");
+    assertEquals("h", attached.server().getHost());
+    assertEquals("p", attached.pool());
+    assertEquals("web1", attached.identity());
+    assertTrue(attached.localLock() && attached.verbose());
+    Settings clustered = parse("-lH", "h", "-vrp", "true");
+    assertEquals("h", clustered.server().getHost());
+    assertEquals("p", clustered.pool());
+    assertTrue(clustered.localLock() && clustered.verbose());
+    assertEquals("-x", parse("-H", "h", "-r", "p", "--id", "-x", "true").identity(), "not one of ours: a value");
+  }
+
+  @Test
+  void wrongOptionsAreNamed() {
+    assertEquals("Unknown option: '--ID'", wrong("--ID", "x"));
+    assertEquals("Unknown option: '-x' (in '-lx')", wrong("-H", "h", "-r", "p", "-lx", "true"));
+    assertEquals("Missing required parameter for option '-r' (POOL)", wrong("-H", "h", "-r"));
+    assertEquals("Expected parameter for option '-H' (HOST) but found '-r'", wrong("-H", "-r", "p", "true"));
+    assertEquals("Expected parameter for option '--id' (NAME) but found '--lease=3'", wrong("--id", "--lease=3"));
+    assertEquals("option '-H' (HOST) should be specified only once", wrong("-H", "a", "-H", "b", "-r", "p", "true"));
+    assertEquals("option '-l' should be specified only once", wrong("-l", "-l", "-H", "h", "-r", "p", "true"));
+    assertEquals("option '-v' takes no value", wrong("--verbose=true", "-H", "h", "-r", "p", "true"));
   }
 
   @Test
@@ -88,6 +117,7 @@ class SettingsTest {
   void helpWinsOverMissingOptions() {
     assertThrows(Settings.HelpRequested.class, () -> parse("--help"));
     assertThrows(Settings.HelpRequested.class, () -> parse("-h"));
+    assertThrows(Settings.HelpRequested.class, () -> parse("-H", "h", "-h"));
   }
 
   @Test

@@ -1,12 +1,9 @@
 package io.distributex.server;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.distributex.server.ServerTestSupport.Json;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -23,7 +20,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -142,29 +138,18 @@ final class Chromium implements AutoCloseable {
     return result;
   }
 
-  /** Reads the browser's stderr up to its DevTools endpoint, then keeps draining it. */
+  /** Reads the browser's stderr up to its DevTools endpoint (and keeps draining it). */
   private static URI endpoint(Process process) {
-    BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(), UTF_8));
-    CompletableFuture<URI> found =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                for (String line = err.readLine(); line != null; line = err.readLine()) {
-                  Matcher listening = LISTENING.matcher(line);
-                  if (listening.find()) {
-                    return URI.create(listening.group(1));
-                  }
-                }
-              } catch (IOException closed) {
-                throw new IllegalStateException(closed);
-              }
-              throw new IllegalStateException("chromium ended without a DevTools endpoint");
-            });
     try {
-      URI uri = found.get(ANSWER.toSeconds(), TimeUnit.SECONDS);
-      CompletableFuture.runAsync(() -> err.lines().forEach(line -> {}));
-      return uri;
-    } catch (Exception failed) {
+      return URI.create(
+          OutputWatch.watch(process.getErrorStream(), LISTENING, "chromium")
+              .get(ANSWER.toSeconds(), TimeUnit.SECONDS)
+              .match()
+              .group(1));
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(interrupted);
+    } catch (ExecutionException | TimeoutException failed) {
       fail("chromium did not start: " + failed);
       throw new AssertionError(failed);
     }

@@ -3,16 +3,13 @@ package io.distributex.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
+import java.util.regex.MatchResult;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -63,29 +60,10 @@ final class Launcher implements AfterEachCallback {
 
   /** Reads the server's output until its "listening" line, then drains the rest in the background. */
   static Listening awaitListening(Process server) throws Exception {
-    BufferedReader lines =
-        new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-    CompletableFuture<Listening> found =
-        CompletableFuture.supplyAsync(
-            () -> {
-              List<String> before = new ArrayList<>();
-              try {
-                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                  Matcher listening = LISTENING.matcher(line);
-                  if (listening.find()) {
-                    return new Listening(listening.group(1), Integer.parseInt(listening.group(3)), before);
-                  }
-                  before.add(line);
-                }
-              } catch (IOException closed) {
-                throw new IllegalStateException(closed);
-              }
-              throw new IllegalStateException("the server ended without listening: " + before);
-            });
-    Listening listening = found.get(60, TimeUnit.SECONDS);
-    // Keep draining so the server never blocks on a full pipe.
-    CompletableFuture.runAsync(() -> lines.lines().forEach(line -> {}));
-    return listening;
+    OutputWatch.Found found =
+        OutputWatch.watch(server.getInputStream(), LISTENING, "the server").get(60, TimeUnit.SECONDS);
+    MatchResult listening = found.match();
+    return new Listening(listening.group(1), Integer.parseInt(listening.group(3)), found.before());
   }
 
   /** Waits for {@code server} to stop by itself and returns what it printed. */
