@@ -19,7 +19,7 @@ import org.openjdk.jmh.results.RunResult;
  * fails the run on an overlap, a lost update or a server not free at the end.
  */
 final class ContentionMeasure implements Measure {
-  private static final Jmh.Plan FULL = new Jmh.Plan(3, Duration.ofSeconds(1), 1, Duration.ofSeconds(5));
+  private static final Jmh.Plan FULL = new Jmh.Plan(8, Duration.ofSeconds(1), 1, Duration.ofSeconds(5));
   private static final Jmh.Plan QUICK = new Jmh.Plan(1, Duration.ofMillis(300), 1, Duration.ofSeconds(1));
 
   @Override

@@ -43,7 +43,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Fork(1)
-@Warmup(iterations = 2, time = 1)
+@Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 2, time = 1)
 public class HandoffBenchmark {
   private static final Duration TIMEOUT = Duration.ofSeconds(5);

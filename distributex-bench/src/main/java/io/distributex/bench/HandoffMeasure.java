@@ -11,7 +11,7 @@ import org.openjdk.jmh.util.Statistics;
  * {@code YES}: its percentiles, and how many parked answers came chunked.
  */
 final class HandoffMeasure implements Measure {
-  private static final Jmh.Plan FULL = new Jmh.Plan(2, Duration.ofSeconds(1), 2, Duration.ofSeconds(1));
+  private static final Jmh.Plan FULL = new Jmh.Plan(5, Duration.ofSeconds(1), 2, Duration.ofSeconds(1));
   private static final Jmh.Plan QUICK = new Jmh.Plan(1, Duration.ofMillis(200), 1, Duration.ofMillis(500));
 
   @Override

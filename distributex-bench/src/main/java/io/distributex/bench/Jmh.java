@@ -21,7 +21,9 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 /**
  * Runs one of the JMH benchmarks from the driver, in a fork of its own per parameter value, as
  * JMH does by default, with {@link FigureProfiler}. JMH's own output goes to a temporary log,
- * deleted when the run succeeds and named in the error when it fails.
+ * deleted when the run succeeds and named in the error when it fails. Each fork starts with a
+ * cold JIT, which on 2 cores takes several seconds of load to compile a server's busy paths: the
+ * full runs warm up for 5 to 12 s.
  */
 final class Jmh {
   /** The longest one iteration may take before JMH gives up on it. */

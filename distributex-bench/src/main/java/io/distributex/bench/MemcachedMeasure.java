@@ -28,11 +28,11 @@ import org.openjdk.jmh.results.RunResult;
  */
 final class MemcachedMeasure implements Measure {
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
-  private static final Jmh.Plan FULL_PAIRS = new Jmh.Plan(8, Duration.ofSeconds(1), 2, Duration.ofMillis(2_500));
+  private static final Jmh.Plan FULL_PAIRS = new Jmh.Plan(12, Duration.ofSeconds(1), 2, Duration.ofMillis(2_500));
   private static final Jmh.Plan QUICK_PAIRS = new Jmh.Plan(1, Duration.ofMillis(200), 1, Duration.ofMillis(500));
-  private static final Jmh.Plan FULL_SAME = new Jmh.Plan(1, Duration.ofSeconds(1), 1, Duration.ofMillis(1_500));
+  private static final Jmh.Plan FULL_SAME = new Jmh.Plan(10, Duration.ofSeconds(1), 1, Duration.ofMillis(1_500));
   private static final Jmh.Plan QUICK_SAME = new Jmh.Plan(1, Duration.ofMillis(200), 1, Duration.ofMillis(300));
-  private static final Jmh.Plan FULL_CROSS = new Jmh.Plan(1, Duration.ofSeconds(3), 1, Duration.ofSeconds(15));
+  private static final Jmh.Plan FULL_CROSS = new Jmh.Plan(5, Duration.ofSeconds(1), 1, Duration.ofSeconds(15));
   private static final Jmh.Plan QUICK_CROSS = new Jmh.Plan(1, Duration.ofMillis(300), 1, Duration.ofSeconds(1));
 
   @Override

@@ -13,7 +13,7 @@ import org.openjdk.jmh.results.RunResult;
  * Distributex keeps.
  */
 final class ThroughputMeasure implements Measure {
-  private static final Jmh.Plan FULL = new Jmh.Plan(3, Duration.ofSeconds(1), 2, Duration.ofMillis(2_500));
+  private static final Jmh.Plan FULL = new Jmh.Plan(8, Duration.ofSeconds(1), 2, Duration.ofMillis(2_500));
   private static final Jmh.Plan QUICK = new Jmh.Plan(1, Duration.ofMillis(200), 1, Duration.ofMillis(500));
 
   @Override
