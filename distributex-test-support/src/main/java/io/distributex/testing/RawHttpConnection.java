@@ -47,13 +47,15 @@ public final class RawHttpConnection implements AutoCloseable {
 
   /**
    * The bytes of a request to {@code server}: the request line with {@code target} as given,
-   * {@code Host}, {@code headerLines} ("Name: value"), and {@code body} with its {@code
-   * Content-Length} unless null.
+   * {@code Host}, {@code User-Agent} (as every real client sends one, so that a request held by a
+   * server costs it what a real one does), {@code headerLines} ("Name: value"), and {@code body}
+   * with its {@code Content-Length} unless null.
    */
   public static byte[] request(
       String method, String target, InetSocketAddress server, List<String> headerLines, byte[] body) {
     StringBuilder head = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n")
-        .append("Host: ").append(server.getHostString()).append(':').append(server.getPort()).append("\r\n");
+        .append("Host: ").append(server.getHostString()).append(':').append(server.getPort()).append("\r\n")
+        .append("User-Agent: distributex-testing\r\n");
     headerLines.forEach(line -> head.append(line).append("\r\n"));
     if (body != null) {
       head.append("Content-Length: ").append(body.length).append("\r\n");
