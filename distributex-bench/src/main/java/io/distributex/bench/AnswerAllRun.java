@@ -1,5 +1,6 @@
 package io.distributex.bench;
 
+import io.distributex.testing.RawHttpResponse;
 import java.io.IOException;
 
 /**
@@ -28,11 +29,11 @@ abstract class AnswerAllRun extends WaiterRun {
   }
 
   @Override
-  public final void onResponse(WaiterDriver.Conn conn, HttpResponse response) {
+  public final void onResponse(WaiterDriver.Conn conn, RawHttpResponse response) {
     if (!released) {
-      failure("w" + conn.index + " answered before the release: " + response.summary());
+      failure("w" + conn.index + " answered before the release: " + response);
     } else if (!response.is("YES")) {
-      failure("w" + conn.index + " answered " + response.summary());
+      failure("w" + conn.index + " answered " + response);
     } else {
       answered++;
       lastAnswer = System.nanoTime();

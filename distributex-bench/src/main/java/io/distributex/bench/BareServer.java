@@ -36,7 +36,7 @@ final class BareServer implements AutoCloseable {
   private final AtomicInteger parkedCount = new AtomicInteger();
 
   private BareServer(Mode mode) throws IOException {
-    Servers.ensureNodelay();
+    Servers.prepare();
     AtomicInteger threads = new AtomicInteger();
     ThreadPoolExecutor pool = (ThreadPoolExecutor) Executors.newFixedThreadPool(16, task -> {
       Thread thread = new Thread(task, "bare-http-" + threads.incrementAndGet());

@@ -8,21 +8,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The benchmark driver: {@code Bench [--quick] [--out DIR] [MEASURE ...]} runs the named measures
  * (all of them when none is named), each starting what it measures itself, prints their figures
  * as they come and as one table at the end, and writes that table to {@code DIR/bench.md} and
- * {@code DIR/bench.json}. Exit status 0 when every measure ran (or could not run here: not
- * available) and every correctness check held, whether the goals were met or not; 1 when a
- * measure failed; 64 on a usage error.
+ * {@code DIR/bench.json}. The measures that fit JMH run their benchmarks through JMH, each in a
+ * fork of its own; {@code waiters} and {@code cli} drive child processes themselves. Exit status
+ * 0 when every measure ran (or could not run here: not available) and every correctness check
+ * held; 1 when a measure failed; 64 on a usage error.
  */
 public final class Bench {
-  /** Held so the level sticks: the in-process servers' INFO lines would interleave with the figures. */
-  private static final Logger SERVER_LOG = Logger.getLogger("io.distributex");
-
   private Bench() {}
 
   public static void main(String[] args) {
@@ -31,12 +27,10 @@ public final class Bench {
 
   /** Runs the benchmark as {@link #main} does and returns the exit status. */
   static int run(String[] args, PrintStream out) {
-    // Before any HttpServer of this JVM: DistributexServer's static block turns Nagle off.
-    Servers.ensureNodelay();
-    SERVER_LOG.setLevel(Level.WARNING);
+    Servers.prepare();
     Map<String, Measure> known = new LinkedHashMap<>();
-    for (Measure measure : List.of(new HandoffBench(), new ThroughputBench(), new WaitersBench(),
-        new MemcachedBench(), new CliBench(), new ContentionBench())) {
+    for (Measure measure : List.of(new HandoffMeasure(), new ThroughputMeasure(), new WaitersMeasure(),
+        new MemcachedMeasure(), new CliMeasure(), new ContentionMeasure())) {
       known.put(measure.name(), measure);
     }
     boolean quick = false;
@@ -86,8 +80,8 @@ public final class Bench {
         Machine.current());
     out.println();
     report.print(out);
-    out.printf("%ncommand: %s%nmachine: %s%ntotal run time: %s (%s); goals met: %s%n", run.command(),
-        run.machine().describe(), run.wall(), run.mode(), report.goalsMet());
+    out.printf("%ncommand: %s%nmachine: %s%ntotal run time: %s (%s)%n", run.command(),
+        run.machine().describe(), run.wall(), run.mode());
     int status = report.failed() ? 1 : 0;
     try {
       out.println("written: " + ReportFiles.write(outDir, run, report));
@@ -123,5 +117,8 @@ public final class Bench {
     System.err.println("              ReentrantLock");
     System.err.println("  --quick     fewer samples and shorter windows (CI; about 30 s in all)");
     System.err.println("  --out DIR   where bench.md and bench.json go (default distributex-bench/target/bench)");
+    System.err.println("The JMH benchmarks alone (HandoffBenchmark, ThroughputBenchmark, ContentionBenchmark):");
+    System.err.println("  java -cp distributex-bench/target/distributex-bench.jar org.openjdk.jmh.Main \\");
+    System.err.println("      -prof io.distributex.bench.FigureProfiler [BENCHMARK] [JMH OPTIONS]");
   }
 }

@@ -38,7 +38,7 @@ public final class BenchServer {
       System.err.println("usage: BenchServer distributex MAXWAITERS | BenchServer bare");
       System.exit(64);
     }
-    Servers.ensureNodelay();
+    Servers.prepare();
     boolean bare = args[0].equals("bare");
     int maxWaiters = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
     DistributexServer distributex = null;

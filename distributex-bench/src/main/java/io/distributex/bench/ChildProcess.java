@@ -10,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -19,11 +21,16 @@ import java.util.stream.Collectors;
  * A {@link BenchServer} in a child JVM ({@code -Xmx2g}, nothing else raised): started from this
  * JVM's own class path, commanded line by line over stdin, every answer awaited with a timeout.
  * Its stderr (the server's log) goes to a temporary file. {@link #close} stops it and, failing
- * that, destroys it through its own {@link Process} handle; a shutdown hook does the same if the
- * driver is interrupted.
+ * that, destroys it through its own {@link Process} handle; a shutdown hook destroys the children
+ * still running if the driver is interrupted.
  */
 final class ChildProcess implements AutoCloseable {
   private static final String EOF = "\u0000eof";
+  private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly)));
+  }
 
   private final Process process;
   private final BufferedWriter stdin;
@@ -34,7 +41,7 @@ final class ChildProcess implements AutoCloseable {
   private ChildProcess(List<String> command, Path log, Duration startTimeout) throws IOException {
     this.log = log;
     this.process = new ProcessBuilder(command).redirectError(log.toFile()).start();
-    Processes.track(process);
+    LIVE.add(process);
     stdin = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
     try {
       Thread reader = new Thread(this::readStdout, "bench-child-stdout");
@@ -100,14 +107,21 @@ final class ChildProcess implements AutoCloseable {
       return List.of("cannot read " + log + ": " + unreadable);
     }
     if (problems.isEmpty() && !process.isAlive()) {
-      Processes.deleteLog(log);
+      try {
+        Files.deleteIfExists(log);
+      } catch (IOException ignored) {
+        // a stray temporary file
+      }
       return problems;
     }
     problems.add("log kept: " + log);
     return problems;
   }
 
-  /** Asks the child to quit; destroys it when it has not exited within 5 s. Always returns. */
+  /**
+   * Asks the child to quit; ends it when it has not exited within 5 s (SIGTERM, then SIGKILL after
+   * 3 s) and waits up to 3 s more. Always returns; an interrupt destroys it at once and is kept.
+   */
   @Override
   public void close() {
     if (process.isAlive()) {
@@ -120,7 +134,20 @@ final class ChildProcess implements AutoCloseable {
         // it has gone already or will be destroyed below
       }
     }
-    Processes.end(process, Duration.ofSeconds(5));
+    try {
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        process.destroy();
+        if (!process.waitFor(3, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+          process.waitFor(3, TimeUnit.SECONDS);
+        }
+      }
+    } catch (InterruptedException interrupted) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    } finally {
+      LIVE.remove(process);
+    }
   }
 
   /** Whether the child has exited, and its exit status: for the report. */

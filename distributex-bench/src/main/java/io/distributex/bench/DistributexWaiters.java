@@ -1,5 +1,7 @@
 package io.distributex.bench;
 
+import io.distributex.testing.RawHttpConnection;
+import io.distributex.testing.RawHttpResponse;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -54,7 +56,7 @@ final class DistributexWaiters extends WaiterRun {
   private final Phase[] phase;
   private final int[] grantOrder;
   private final Duration chainTimeout;
-  private HttpConn ctl;
+  private RawHttpConnection ctl;
   private WaiterDriver driver;
   private boolean holderReleased;
   private int grants;
@@ -87,11 +89,11 @@ final class DistributexWaiters extends WaiterRun {
     ChildProcess child = ChildProcess.start("distributex", MAX_WAITERS);
     try {
       InetSocketAddress address = new InetSocketAddress(Servers.LOOPBACK, child.port());
-      try (HttpConn control = HttpConn.open(address, Duration.ofSeconds(30));
+      try (RawHttpConnection control = RawHttpConnection.open(address, Duration.ofSeconds(30));
           WaiterDriver waiters = new WaiterDriver(address, size, this)) {
         ctl = control;
         driver = waiters;
-        HandoffBench.expect(ctl.call("/get/?pool=held&host=holder"), "YES", "holder's /get/");
+        Protocol.expect(ctl.call("/get/?pool=held&host=holder"), "YES", "holder's /get/");
         getLatency(LATENCY_CALLS); // warm-up
         idle = getLatency(LATENCY_CALLS);
         before = Heap.parse(child.ask("heap", ASK_TIMEOUT));
@@ -104,11 +106,11 @@ final class DistributexWaiters extends WaiterRun {
         long start = System.nanoTime();
         holderReleased = true;
         ctl.send("/release/?pool=held&host=holder");
-        HandoffBench.expect(ctl.read(), "OK", "holder's /release/");
+        Protocol.expect(ctl.read(), "OK", "holder's /release/");
         all = driver.pump(() -> finished == size, start + chainTimeout.toNanos());
         chain = lastAnswer - start;
         state = stateAfter(ctl.call("/status"));
-        HandoffBench.expect(ctl.call("/release/?pool=other&host=x"), "OK", "x's /release/");
+        Protocol.expect(ctl.call("/release/?pool=other&host=x"), "OK", "x's /release/");
       }
       after = Heap.parse(child.ask("heap", ASK_TIMEOUT));
     } finally {
@@ -127,19 +129,19 @@ final class DistributexWaiters extends WaiterRun {
   }
 
   @Override
-  public void onResponse(WaiterDriver.Conn conn, HttpResponse response) throws IOException {
+  public void onResponse(WaiterDriver.Conn conn, RawHttpResponse response) throws IOException {
     int i = conn.index;
     switch (phase[i]) {
       case PARKED -> {
         if (!holderReleased) {
-          failure("w" + i + " answered while the lock was still held: " + response.summary());
+          failure("w" + i + " answered while the lock was still held: " + response);
           done(conn);
           return;
         }
         answered++;
         lastAnswer = System.nanoTime();
         if (!response.is("YES")) {
-          failure("w" + i + " answered " + response.summary());
+          failure("w" + i + " answered " + response);
           done(conn);
           return;
         }
@@ -160,11 +162,11 @@ final class DistributexWaiters extends WaiterRun {
       }
       case RELEASING -> {
         if (!response.is("OK")) {
-          failure("w" + i + "'s /release/ answered " + response.summary());
+          failure("w" + i + "'s /release/ answered " + response);
         }
         done(conn);
       }
-      case DONE -> failure("w" + i + " answered again: " + response.summary());
+      case DONE -> failure("w" + i + " answered again: " + response);
     }
   }
 
@@ -196,9 +198,9 @@ final class DistributexWaiters extends WaiterRun {
   private void releaseElsewhere(int i) {
     fallbackReleases++;
     try {
-      HttpResponse response = ctl.call("/release/?pool=held&host=w" + i);
+      RawHttpResponse response = ctl.call("/release/?pool=held&host=w" + i);
       if (!response.is("OK")) {
-        failure("fallback /release/ of w" + i + " answered " + response.summary());
+        failure("fallback /release/ of w" + i + " answered " + response);
       }
     } catch (IOException e) {
       failure("fallback /release/ of w" + i + " failed: " + e);
@@ -209,25 +211,25 @@ final class DistributexWaiters extends WaiterRun {
     long[] samples = new long[calls];
     for (int i = 0; i < calls; i++) {
       long start = System.nanoTime();
-      HttpResponse response = ctl.call("/get/?pool=other&host=x");
+      RawHttpResponse response = ctl.call("/get/?pool=other&host=x");
       samples[i] = System.nanoTime() - start;
-      HandoffBench.expect(response, "YES", "x's /get/ on pool other");
+      Protocol.expect(response, "YES", "x's /get/ on pool other");
     }
     return Stats.of(samples);
   }
 
   private int queued() throws IOException {
-    HttpResponse status = ctl.call("/status");
+    RawHttpResponse status = ctl.call("/status");
     if (status.status() != 200) {
-      throw new IOException("/status answered " + status.summary());
+      throw new IOException("/status answered " + status);
     }
     return queueOrder(status).size();
   }
 
   /** The waiters of the status document, in queue order (only pool held has any). */
-  private static List<Integer> queueOrder(HttpResponse status) {
+  private static List<Integer> queueOrder(RawHttpResponse status) {
     List<Integer> order = new ArrayList<>();
-    Matcher matcher = WAITER.matcher(status.text());
+    Matcher matcher = WAITER.matcher(status.body());
     while (matcher.find()) {
       order.add(Integer.parseInt(matcher.group(1)));
     }
@@ -235,8 +237,8 @@ final class DistributexWaiters extends WaiterRun {
   }
 
   /** "free" when pool held has neither holder nor waiter any more, else what remains. */
-  private static String stateAfter(HttpResponse status) {
-    String text = status.text();
+  private static String stateAfter(RawHttpResponse status) {
+    String text = status.body();
     int at = text.indexOf("\"name\":\"held\"");
     int end = text.indexOf("\"name\":\"other\"");
     String held = at < 0 ? text : text.substring(at, end > at ? end : text.length());

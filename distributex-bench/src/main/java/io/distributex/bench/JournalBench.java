@@ -4,6 +4,7 @@ import io.distributex.core.InMemoryBackend;
 import io.distributex.core.LockBackend;
 import io.distributex.core.Pool;
 import io.distributex.server.DistributexServer;
+import io.distributex.testing.RawHttpConnection;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -95,7 +96,7 @@ public final class JournalBench {
         Thread thread =
             new Thread(
                 () -> {
-                  try (HttpConn conn = HttpConn.open(address, Duration.ofSeconds(10))) {
+                  try (RawHttpConnection conn = RawHttpConnection.open(address, Duration.ofSeconds(10))) {
                     while (!stop.get()) {
                       conn.call("/get/?pool=p&host=" + host);
                       conn.call("/release/?pool=p&host=" + host);

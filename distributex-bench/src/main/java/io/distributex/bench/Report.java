@@ -7,31 +7,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The figures of a run: rows of measure, figure, value and, for the issue's goals, the goal and
- * whether it was met; printed as they come (so a long run shows progress) and again as one table
- * at the end. A goal not met is a figure like any other. A row added with {@link #fail} (a
+ * The figures of a run: rows of measure, figure and value, printed as they come (so a long run
+ * shows progress) and again as one table at the end. A row added with {@link #fail} (a
  * correctness check that failed, or a measure that could not run) marks the measure and the run
- * as failed.
+ * as failed. No row judges a figure: the references beside them, measured in the same run, do.
  */
 final class Report {
-  /** What a row says about a goal or check. */
-  enum Verdict {
-    /** A plain figure. */
-    NONE(""),
-    MET("yes"),
-    NOT_MET("no"),
-    /** A check failed or the measure could not run: the run fails. */
-    FAILED("FAILED");
-
-    final String text;
-
-    Verdict(String text) {
-      this.text = text;
-    }
-  }
-
-  /** One figure of one measure; {@code goal} is empty for a plain figure. */
-  record Row(String measure, String figure, String value, String goal, Verdict verdict) {}
+  /**
+   * One figure of one measure.
+   *
+   * @param failed whether it reports a failure, which fails the run
+   */
+  record Row(String measure, String figure, String value, boolean failed) {}
 
   /** How a measure ended. */
   enum Status {
@@ -58,19 +45,14 @@ final class Report {
     this.progress = progress;
   }
 
-  /** Records a plain figure. */
+  /** Records a figure. */
   void add(String measure, String figure, String value) {
-    row(new Row(measure, figure, value, "", Verdict.NONE));
-  }
-
-  /** Records a figure the issue sets a goal for, and whether the goal was met. */
-  void goal(String measure, String figure, String value, String goal, boolean met) {
-    row(new Row(measure, figure, value, goal, met ? Verdict.MET : Verdict.NOT_MET));
+    row(new Row(measure, figure, value, false));
   }
 
   /** Records a failure: the measure's result is not valid and the run ends with exit status 1. */
   void fail(String measure, String figure, String value) {
-    row(new Row(measure, figure, "FAILED: " + value, "", Verdict.FAILED));
+    row(new Row(measure, figure, "FAILED: " + value, true));
   }
 
   /** Records a correctness check: {@code good} when it holds, else a failure with {@code bad}. */
@@ -80,14 +62,6 @@ final class Report {
     } else {
       fail(measure, figure, bad);
     }
-  }
-
-  /**
-   * Records a check that is also one of the issue's goals: met when it holds, else a failure
-   * (the run ends with exit status 1), as for {@link #check}.
-   */
-  void checkGoal(String measure, String figure, String value, String goal, boolean ok) {
-    row(new Row(measure, figure, ok ? value : "FAILED: " + value, goal, ok ? Verdict.MET : Verdict.FAILED));
   }
 
   /** The measure cannot run here (something it needs is missing): neither figures nor failure. */
@@ -109,7 +83,7 @@ final class Report {
     if (thrown != null) {
       fail(measure, "run", thrown.toString());
     }
-    boolean failed = rows.stream().anyMatch(r -> r.measure().equals(measure) && r.verdict() == Verdict.FAILED);
+    boolean failed = rows.stream().anyMatch(r -> r.measure().equals(measure) && r.failed());
     Status status =
         failed ? Status.FAILED : unavailable.contains(measure) ? Status.NOT_AVAILABLE : Status.COMPLETED;
     outcomes.put(measure, new Outcome(measure, status, runNanos));
@@ -118,7 +92,7 @@ final class Report {
 
   /** Whether any measure failed. */
   synchronized boolean failed() {
-    return rows.stream().anyMatch(r -> r.verdict() == Verdict.FAILED);
+    return rows.stream().anyMatch(Row::failed);
   }
 
   synchronized List<Row> rows() {
@@ -129,36 +103,25 @@ final class Report {
     return List.copyOf(outcomes.values());
   }
 
-  /** {@code "9 of 12"}: the goals met of those measured. */
-  synchronized String goalsMet() {
-    long met = rows.stream().filter(r -> r.verdict() == Verdict.MET).count();
-    long all = rows.stream().filter(r -> !r.goal().isEmpty()).count();
-    return met + " of " + all;
-  }
-
   /** Prints every row as a table with aligned columns. */
   synchronized void print(PrintStream out) {
-    int[] widths = {"measure".length(), "figure".length(), "value".length(), "goal".length()};
+    int[] widths = {"measure".length(), "figure".length()};
     for (Row row : rows) {
       widths[0] = Math.max(widths[0], row.measure().length());
       widths[1] = Math.max(widths[1], row.figure().length());
-      widths[2] = Math.max(widths[2], row.value().length());
-      widths[3] = Math.max(widths[3], row.goal().length());
     }
-    String format = "%-" + widths[0] + "s  %-" + widths[1] + "s  %-" + widths[2] + "s  %-" + widths[3] + "s  %s%n";
-    out.printf(format, "measure", "figure", "value", "goal", "met");
-    out.printf(format, "-".repeat(widths[0]), "-".repeat(widths[1]), "-".repeat(widths[2]), "-".repeat(widths[3]),
-        "---");
+    String format = "%-" + widths[0] + "s  %-" + widths[1] + "s  %s%n";
+    out.printf(format, "measure", "figure", "value");
+    out.printf(format, "-".repeat(widths[0]), "-".repeat(widths[1]), "-----");
     for (Row row : rows) {
-      out.printf(format, row.measure(), row.figure(), row.value(), row.goal(), row.verdict().text);
+      out.printf(format, row.measure(), row.figure(), row.value());
     }
     out.flush();
   }
 
   private synchronized void row(Row row) {
     rows.add(row);
-    String goal = row.goal().isEmpty() ? "" : "   [goal " + row.goal() + ": " + row.verdict().text + "]";
-    progress.printf("  %-11s %-36s %s%s%n", row.measure(), row.figure(), row.value(), goal);
+    progress.printf("  %-11s %-36s %s%n", row.measure(), row.figure(), row.value());
     progress.flush();
   }
 }

@@ -59,12 +59,11 @@ final class ReportFiles {
     out.append("Machine: ").append(run.machine().describe()).append("\n\n");
     out.append("Measures: ").append(report.outcomes().stream()
         .map(o -> o.measure() + " " + o.status().text + " (" + Stats.time(o.runNanos()) + ")")
-        .collect(Collectors.joining(", "))).append(". Goals met: ").append(report.goalsMet()).append(".\n\n");
-    out.append("| measure | figure | value | goal | met |\n|---|---|---|---|---|\n");
+        .collect(Collectors.joining(", "))).append(".\n\n");
+    out.append("| measure | figure | value |\n|---|---|---|\n");
     for (Report.Row row : report.rows()) {
       out.append("| ").append(cell(row.measure())).append(" | ").append(cell(row.figure())).append(" | ")
-          .append(cell(row.value())).append(" | ").append(cell(row.goal())).append(" | ")
-          .append(row.verdict().text).append(" |\n");
+          .append(cell(row.value())).append(" |\n");
     }
     return out.toString();
   }
@@ -76,7 +75,6 @@ final class ReportFiles {
     out.writeStringField("started", run.started().toString());
     out.writeNumberField("wallSeconds", Math.round(run.wallNanos() / 1e8) / 10.0);
     out.writeBooleanField("failed", report.failed());
-    out.writeStringField("goalsMet", report.goalsMet());
     Machine machine = run.machine();
     out.writeObjectFieldStart("machine");
     out.writeNumberField("cores", machine.cores());
@@ -99,11 +97,7 @@ final class ReportFiles {
           out.writeStartObject();
           out.writeStringField("figure", row.figure());
           out.writeStringField("value", row.value());
-          if (!row.goal().isEmpty()) {
-            out.writeStringField("goal", row.goal());
-            out.writeBooleanField("met", row.verdict() == Report.Verdict.MET);
-          }
-          if (row.verdict() == Report.Verdict.FAILED) {
+          if (row.failed()) {
             out.writeBooleanField("failed", true);
           }
           out.writeEndObject();

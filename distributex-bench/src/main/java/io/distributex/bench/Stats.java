@@ -1,6 +1,5 @@
 package io.distributex.bench;
 
-import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -40,13 +39,6 @@ record Stats(int count, long p50, long p90, long p99, long max) {
       return String.format(Locale.ROOT, "%.2f ms", nanos / 1e6);
     }
     return String.format(Locale.ROOT, "%.2f s", nanos / 1e9);
-  }
-
-  /** A limit as people write it, in ms below a second, else in s: {@code 0.5 ms}, {@code 2 s}. */
-  static String limit(long nanos) {
-    boolean seconds = nanos >= 1_000_000_000;
-    BigDecimal value = BigDecimal.valueOf(nanos).movePointLeft(seconds ? 9 : 6).stripTrailingZeros();
-    return value.toPlainString() + (seconds ? " s" : " ms");
   }
 
   /** A byte count with its KiB/MiB reading: {@code 10240 B (10.0 KiB)}. */

@@ -1,5 +1,8 @@
 package io.distributex.bench;
 
+import io.distributex.testing.RawHttpConnection;
+import io.distributex.testing.RawHttpParser;
+import io.distributex.testing.RawHttpResponse;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -9,19 +12,20 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.Iterator;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
  * Holds many HTTP requests open from one thread: non-blocking {@link SocketChannel}s on one
  * {@link Selector}, no thread per connection. Each {@link Conn} writes its request once
- * connected and parses what comes back with its own {@link ResponseParser}; complete responses
+ * connected and parses what comes back with its own {@link RawHttpParser}; complete responses
  * and closed connections go to the {@link Listener}. Nothing runs except inside {@link #pump},
  * which always stops at its deadline. {@link #close} closes every channel.
  */
 final class WaiterDriver implements Closeable {
   /** What to do with what arrives; called on the pumping thread. */
   interface Listener {
-    void onResponse(Conn conn, HttpResponse response) throws IOException;
+    void onResponse(Conn conn, RawHttpResponse response) throws IOException;
 
     /** The server closed the connection, or it failed ({@code cause} non-null). */
     void onClosed(Conn conn, IOException cause) throws IOException;
@@ -32,7 +36,7 @@ final class WaiterDriver implements Closeable {
     final int index;
     private SocketChannel channel;
     private SelectionKey key;
-    private final ResponseParser parser = new ResponseParser();
+    private final RawHttpParser parser = new RawHttpParser();
     private ByteBuffer pending;
     private boolean closed;
 
@@ -85,7 +89,7 @@ final class WaiterDriver implements Closeable {
     try {
       channel.configureBlocking(false);
       channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-      conn.pending = ByteBuffer.wrap(Requests.get(target, server));
+      conn.pending = ByteBuffer.wrap(RawHttpConnection.request("GET", target, server, List.of(), null));
       unsent++;
       if (channel.connect(server)) {
         conn.key = channel.register(selector, 0, conn);
@@ -107,7 +111,7 @@ final class WaiterDriver implements Closeable {
     if (conn.pending != null) {
       throw new IllegalStateException("connection " + conn.index + " is still writing");
     }
-    conn.pending = ByteBuffer.wrap(Requests.get(target, server));
+    conn.pending = ByteBuffer.wrap(RawHttpConnection.request("GET", target, server, List.of(), null));
     unsent++;
     write(conn);
   }
@@ -212,7 +216,7 @@ final class WaiterDriver implements Closeable {
     readBuffer.clear();
     int n = conn.channel.read(readBuffer);
     if (n < 0) {
-      HttpResponse last = conn.parser.endOfStream();
+      RawHttpResponse last = conn.parser.endOfStream();
       if (last != null) {
         listener.onResponse(conn, last);
       }
@@ -224,7 +228,7 @@ final class WaiterDriver implements Closeable {
     }
     readBuffer.flip();
     while (readBuffer.hasRemaining() && !conn.closed) {
-      HttpResponse response = conn.parser.feed(readBuffer);
+      RawHttpResponse response = conn.parser.feed(readBuffer);
       if (response == null) {
         break;
       }

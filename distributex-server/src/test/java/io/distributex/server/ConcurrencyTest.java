@@ -8,12 +8,13 @@ import static io.distributex.server.ServerTestSupport.awaitWaiterCount;
 import static io.distributex.server.ServerTestSupport.holders;
 import static io.distributex.server.ServerTestSupport.liveThreads;
 import static io.distributex.server.ServerTestSupport.raw;
+import static io.distributex.server.ServerTestSupport.rawOpen;
 import static io.distributex.server.ServerTestSupport.waiters;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.distributex.server.ServerTestSupport.RawCall;
 import io.distributex.testing.Concurrently;
+import io.distributex.testing.RawHttpConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,10 +83,10 @@ class ConcurrencyTest extends ServerTestBase {
       assertText(raw(server, "/health"), 200, "OK"); // the server's worker threads now exist
     }
     long before = liveThreads();
-    List<RawCall> waiting = new ArrayList<>();
+    List<RawHttpConnection> waiting = new ArrayList<>();
     try {
       for (int i = 0; i < 500; i++) {
-        waiting.add(RawCall.open(server, "GET", "/wait/?pool=p1&host=w" + i));
+        waiting.add(rawOpen(server, "GET", "/wait/?pool=p1&host=w" + i));
       }
       awaitWaiterCount(server, "p1", 500);
       long during = liveThreads();
@@ -93,7 +94,7 @@ class ConcurrencyTest extends ServerTestBase {
       assertText(raw(server, "/get/?pool=never&host=other"), 200, "YES");
     } finally {
       server.close();
-      waiting.forEach(RawCall::close);
+      waiting.forEach(RawHttpConnection::close);
     }
   }
 }

@@ -1,12 +1,14 @@
 package io.distributex.server;
 
 import static io.distributex.server.ServerTestSupport.ANSWER;
+import static io.distributex.server.ServerTestSupport.answer;
 import static io.distributex.server.ServerTestSupport.assertText;
 import static io.distributex.server.ServerTestSupport.assertYes;
 import static io.distributex.server.ServerTestSupport.awaitHolders;
 import static io.distributex.server.ServerTestSupport.awaitWaiters;
 import static io.distributex.server.ServerTestSupport.holders;
 import static io.distributex.server.ServerTestSupport.raw;
+import static io.distributex.server.ServerTestSupport.rawOpen;
 import static io.distributex.server.ServerTestSupport.waiters;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,8 +20,8 @@ import io.distributex.core.InMemoryBackend;
 import io.distributex.core.LockBackend;
 import io.distributex.memcached.MemcachedBackend;
 import io.distributex.server.GatedBackend.GiveBack;
-import io.distributex.server.ServerTestSupport.RawCall;
 import io.distributex.testing.MemcachedProcess;
+import io.distributex.testing.RawHttpConnection;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -62,15 +64,15 @@ class DeliveredGrantTest {
       throws Exception {
     GatedBackend gated = serve(backend);
     assertYes(raw(server, "/get/?pool=p1&host=a"));
-    try (RawCall first = RawCall.open(server, "GET", "/wait/?pool=p1&host=h")) {
+    try (RawHttpConnection first = rawOpen(server, "GET", "/wait/?pool=p1&host=h")) {
       awaitWaiters(server, "p1", List.of("h"));
       theSecondAnswerOutlivesTheFirst(gated, first, again);
     }
   }
 
-  private void theSecondAnswerOutlivesTheFirst(GatedBackend gated, RawCall first, String again)
+  private void theSecondAnswerOutlivesTheFirst(GatedBackend gated, RawHttpConnection first, String again)
       throws InterruptedException {
-    try (RawCall next = RawCall.open(server, "GET", "/wait/?pool=p1&host=w")) {
+    try (RawHttpConnection next = rawOpen(server, "GET", "/wait/?pool=p1&host=w")) {
       awaitWaiters(server, "p1", List.of("h", "w"));
       assertText(raw(server, "/release/?pool=p1&host=a"), 200, "OK");
       awaitHolders(server, "p1", List.of("h")); // granted; the answer is held back
@@ -87,7 +89,7 @@ class DeliveredGrantTest {
       assertFalse(next.answered(), "w must not be answered while h holds");
 
       assertText(raw(server, "/release/?pool=p1&host=h&token=" + token), 200, "OK");
-      assertYes(next.read(ANSWER));
+      assertYes(answer(next));
     }
   }
 

@@ -1,6 +1,6 @@
 package io.distributex.server;
 
-import static io.distributex.server.ServerTestSupport.ANSWER;
+import static io.distributex.server.ServerTestSupport.answer;
 import static io.distributex.server.ServerTestSupport.assertText;
 import static io.distributex.server.ServerTestSupport.assertYes;
 import static io.distributex.server.ServerTestSupport.awaitAtMost;
@@ -10,10 +10,11 @@ import static io.distributex.server.ServerTestSupport.awaitWaiters;
 import static io.distributex.server.ServerTestSupport.holders;
 import static io.distributex.server.ServerTestSupport.openFileDescriptors;
 import static io.distributex.server.ServerTestSupport.raw;
+import static io.distributex.server.ServerTestSupport.rawOpen;
 import static io.distributex.server.ServerTestSupport.waiters;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.distributex.server.ServerTestSupport.RawCall;
+import io.distributex.testing.RawHttpConnection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +33,7 @@ class GoneClientTest extends ServerTestBase {
   /** Descriptors the JVM may open or close meanwhile for reasons of its own. */
   private static final long SLACK = 3;
 
-  private final List<RawCall> opened = new ArrayList<>();
+  private final List<RawHttpConnection> opened = new ArrayList<>();
 
   @BeforeEach
   void warmUp() {
@@ -43,11 +44,11 @@ class GoneClientTest extends ServerTestBase {
 
   @AfterEach
   void closeCalls() {
-    opened.forEach(RawCall::close);
+    opened.forEach(RawHttpConnection::close);
   }
 
-  private RawCall open(String target) {
-    RawCall call = RawCall.open(server, "GET", target);
+  private RawHttpConnection open(String target) {
+    RawHttpConnection call = rawOpen(server, "GET", target);
     opened.add(call);
     return call;
   }
@@ -60,15 +61,15 @@ class GoneClientTest extends ServerTestBase {
       String b = "b" + round;
       String c = "c" + round;
       assertYes(raw(server, "/get/?pool=p1&host=a"));
-      RawCall gone = open("/wait/?pool=p1&host=" + b);
+      RawHttpConnection gone = open("/wait/?pool=p1&host=" + b);
       awaitWaiters(server, "p1", List.of(b));
-      RawCall next = open("/wait/?pool=p1&host=" + c);
+      RawHttpConnection next = open("/wait/?pool=p1&host=" + c);
       awaitWaiters(server, "p1", List.of(b, c));
 
       gone.reset();
       assertText(raw(server, "/release/?pool=p1&host=a"), 200, "OK");
 
-      assertYes(next.read(ANSWER));
+      assertYes(answer(next));
       assertEquals(List.of(c), holders(server, "p1"), "the gone waiter " + b + " must not keep the slot");
       assertEquals(List.of(), waiters(server, "p1"));
       next.close();
@@ -82,7 +83,7 @@ class GoneClientTest extends ServerTestBase {
     long baseline = openFileDescriptors();
     assertYes(raw(server, "/get/?pool=p1&host=a"));
     assertYes(raw(server, "/get/?pool=never&host=a"));
-    List<RawCall> gone = new ArrayList<>();
+    List<RawHttpConnection> gone = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
       gone.add(open("/wait/?pool=p1&host=g" + i));
       gone.add(open("/wait/?pool=never&host=t" + i + "&timeout=2"));
@@ -90,7 +91,7 @@ class GoneClientTest extends ServerTestBase {
     awaitWaiterCount(server, "p1", 100);
     awaitWaiterCount(server, "never", 100);
 
-    gone.forEach(RawCall::reset);
+    gone.forEach(RawHttpConnection::reset);
     // Each of the 100 is granted p1 in turn, cannot be told, and passes it on.
     assertText(raw(server, "/release/?pool=p1&host=a"), 200, "OK");
     awaitHolders(server, "p1", List.of());

@@ -1,15 +1,17 @@
 package io.distributex.server;
 
+import static io.distributex.server.ServerTestSupport.answer;
 import static io.distributex.server.ServerTestSupport.assertText;
 import static io.distributex.server.ServerTestSupport.assertYes;
 import static io.distributex.server.ServerTestSupport.raw;
+import static io.distributex.server.ServerTestSupport.rawOpen;
 import static io.distributex.server.ServerTestSupport.statusText;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.distributex.server.ServerTestSupport.RawCall;
+import io.distributex.testing.RawHttpConnection;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -71,23 +73,21 @@ class HardeningTest extends ServerTestBase {
 
   @Test
   void aLargeBodyIsRefusedAndNotKept() throws IOException {
-    try (Socket socket = connect()) {
+    try (RawHttpConnection call = RawHttpConnection.open(server.address(), ServerTestSupport.ANSWER)) {
       String head =
           "POST /get/?pool=sem&host=body HTTP/1.1\r\nHost: x\r\nContent-Length: 1073741824\r\n\r\n";
-      socket.getOutputStream().write(head.getBytes(UTF_8));
+      call.write(head.getBytes(UTF_8));
       // A gigabyte announced, and more sent than the server reads before it refuses.
-      socket.getOutputStream().write(new byte[70_000]);
-      socket.getOutputStream().flush();
-      RawCall call = RawCall.on(socket);
-      assertText(call.read(ServerTestSupport.ANSWER), 413, "INVALID: request body too large (parameters go in the query string)");
+      call.write(new byte[70_000]);
+      assertText(answer(call), 413, "INVALID: request body too large (parameters go in the query string)");
     }
   }
 
   @Test
   void aSmallBodyIsIgnored() {
     byte[] body = "pool=p1&host=holder".repeat(500).getBytes(UTF_8);
-    try (RawCall call = RawCall.open(server, "POST", "/release/?pool=never&host=x", List.of(), body)) {
-      assertText(call.read(ServerTestSupport.ANSWER), 200, "OK");
+    try (RawHttpConnection call = rawOpen(server, "POST", "/release/?pool=never&host=x", List.of(), body)) {
+      assertText(answer(call), 200, "OK");
     }
   }
 

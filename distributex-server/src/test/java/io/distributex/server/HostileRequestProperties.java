@@ -1,13 +1,15 @@
 package io.distributex.server;
 
+import static io.distributex.server.ServerTestSupport.answer;
+import static io.distributex.server.ServerTestSupport.rawOpen;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.distributex.server.ServerTestSupport.Json;
-import io.distributex.server.ServerTestSupport.RawCall;
 import io.distributex.server.ServerTestSupport.Reply;
+import io.distributex.testing.RawHttpConnection;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -21,10 +23,10 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterProperty;
 import net.jqwik.api.lifecycle.BeforeProperty;
+import net.jqwik.api.statistics.Statistics;
 
 /**
  * Random paths, parameters, headers, methods and bodies thrown at a server with auth: every one
@@ -72,7 +74,7 @@ class HostileRequestProperties {
   private static final Pattern WORD_BODY = Pattern.compile("YES|NO|OK|(INVALID|ERROR): [^\\n]+");
 
   private DistributexServer server;
-  private RawCall waiter;
+  private RawHttpConnection waiter;
   private String before;
 
   @BeforeProperty
@@ -86,7 +88,7 @@ class HostileRequestProperties {
       Reply yes = call("GET", "/get/?pool=" + hold[0] + "&host=" + hold[1], List.of(AUTH), null);
       assertEquals("YES", yes.body(), yes::toString);
     }
-    waiter = RawCall.open(server, "GET", "/wait/?pool=p1&host=~waiter", List.of(AUTH), null);
+    waiter = rawOpen(server, "GET", "/wait/?pool=p1&host=~waiter", List.of(AUTH), null);
     ServerTestSupport.awaitValue("the waiter queued", () -> status().contains("\"~waiter\""), true);
     before = status();
   }
@@ -132,8 +134,8 @@ class HostileRequestProperties {
   }
 
   private Reply call(String method, String target, List<String> headers, byte[] body) {
-    try (RawCall call = RawCall.open(server, method, target, headers, body)) {
-      return call.read(ServerTestSupport.ANSWER);
+    try (RawHttpConnection call = rawOpen(server, method, target, headers, body)) {
+      return answer(call);
     }
   }
 

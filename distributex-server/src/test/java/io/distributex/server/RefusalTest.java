@@ -1,19 +1,20 @@
 package io.distributex.server;
 
-import static io.distributex.server.ServerTestSupport.ANSWER;
+import static io.distributex.server.ServerTestSupport.answer;
 import static io.distributex.server.ServerTestSupport.assertText;
 import static io.distributex.server.ServerTestSupport.assertYes;
 import static io.distributex.server.ServerTestSupport.awaitWaiters;
 import static io.distributex.server.ServerTestSupport.holders;
 import static io.distributex.server.ServerTestSupport.raw;
+import static io.distributex.server.ServerTestSupport.rawOpen;
 import static io.distributex.server.ServerTestSupport.statusText;
 import static io.distributex.server.ServerTestSupport.waiters;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.distributex.server.ServerTestSupport.RawCall;
 import io.distributex.server.ServerTestSupport.Reply;
+import io.distributex.testing.RawHttpConnection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -141,7 +142,7 @@ class RefusalTest {
       assertYes(raw(server, "/get/?pool=p1&host=me"));
       assertYes(raw(server, "/get/?pool=builds&host=me"));
       assertYes(raw(server, "/get/?pool=acl&host=acme1"));
-      try (RawCall them = RawCall.open(server, "GET", "/wait/?pool=p1&host=them")) {
+      try (RawHttpConnection them = rawOpen(server, "GET", "/wait/?pool=p1&host=them")) {
         awaitWaiters(server, "p1", List.of("them"));
         String before = statusText(server);
 
@@ -216,8 +217,8 @@ class RefusalTest {
         """;
     try (DistributexServer server = ServerTestSupport.start(yaml)) {
       assertYes(raw(server, "/get/?pool=p&host=a"));
-      try (RawCall w1 = openParked(server, "p", "w1");
-          RawCall w2 = openParked(server, "p", "w2")) {
+      try (RawHttpConnection w1 = openParked(server, "p", "w1");
+          RawHttpConnection w2 = openParked(server, "p", "w2")) {
         String before = statusText(server);
 
         assertText(raw(server, "/wait/?pool=p&host=w3"), 503, "ERROR: too many waiters (2)");
@@ -231,14 +232,14 @@ class RefusalTest {
         assertText(raw(server, "/wait/?pool=q&host=h5&timeout=30"), 503, "ERROR: too many waiters (2)");
 
         // A queued host asking again keeps its one place: not a third waiter.
-        try (RawCall w1Again = RawCall.open(server, "GET", "/wait/?pool=p&host=w1")) {
-          assertText(w1.read(ANSWER), 200, "NO");
+        try (RawHttpConnection w1Again = rawOpen(server, "GET", "/wait/?pool=p&host=w1")) {
+          assertText(answer(w1), 200, "NO");
           assertEquals(List.of("w1", "w2"), waiters(server, "p"));
 
           // A waiter that leaves frees its place for another.
           assertText(raw(server, "/release/?pool=p&host=w2"), 200, "OK");
-          assertText(w2.read(ANSWER), 200, "NO");
-          try (RawCall w3 = RawCall.open(server, "GET", "/wait/?pool=p&host=w3")) {
+          assertText(answer(w2), 200, "NO");
+          try (RawHttpConnection w3 = rawOpen(server, "GET", "/wait/?pool=p&host=w3")) {
             awaitWaiters(server, "p", List.of("w1", "w3"));
             assertFalse(w1Again.answered() || w3.answered());
           }
@@ -258,7 +259,7 @@ class RefusalTest {
         """;
     try (DistributexServer server = ServerTestSupport.start(yaml)) {
       assertYes(raw(server, "/get/?pool=p&host=a"));
-      try (RawCall w1 = RawCall.open(server, "GET", "/wait/?pool=p&host=w1")) {
+      try (RawHttpConnection w1 = rawOpen(server, "GET", "/wait/?pool=p&host=w1")) {
         awaitWaiters(server, "p", List.of("w1"));
         String before = statusText(server);
         assertText(raw(server, "/wait/?pool=p&host=w2"), 503, "ERROR: too many waiters (1)");
@@ -272,27 +273,27 @@ class RefusalTest {
   @Test
   void closingTheServerAnswersParkedWaiters503AndReturnsPromptly() {
     DistributexServer server = ServerTestSupport.start();
-    try (RawCall b = openParked(server, "p1", "b");
-        RawCall c = openParked(server, "p1", "c")) {
+    try (RawHttpConnection b = openParked(server, "p1", "b");
+        RawHttpConnection c = openParked(server, "p1", "c")) {
       long start = System.nanoTime();
       server.close();
       long closeMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       assertTrue(closeMillis < 5_000, "close() took " + closeMillis + " ms");
 
-      assertText(b.read(ANSWER), 503, "ERROR: server shutting down");
-      assertText(c.read(ANSWER), 503, "ERROR: server shutting down");
+      assertText(answer(b), 503, "ERROR: server shutting down");
+      assertText(answer(c), 503, "ERROR: server shutting down");
     } finally {
       server.close();
     }
   }
 
   /** Makes {@code host} wait for {@code pool}, behind "holder" and anyone queued already. */
-  private static RawCall openParked(DistributexServer server, String pool, String host) {
+  private static RawHttpConnection openParked(DistributexServer server, String pool, String host) {
     if (holders(server, pool).isEmpty()) {
       assertYes(raw(server, "/get/?pool=" + pool + "&host=holder"));
     }
     List<String> queue = new ArrayList<>(waiters(server, pool));
-    RawCall call = RawCall.open(server, "GET", "/wait/?pool=" + pool + "&host=" + host);
+    RawHttpConnection call = rawOpen(server, "GET", "/wait/?pool=" + pool + "&host=" + host);
     queue.add(host);
     awaitWaiters(server, pool, queue);
     return call;

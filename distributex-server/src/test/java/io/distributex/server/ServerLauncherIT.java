@@ -1,12 +1,14 @@
 package io.distributex.server;
 
+import static io.distributex.server.ServerTestSupport.answer;
 import static io.distributex.server.ServerTestSupport.assertText;
 import static io.distributex.server.ServerTestSupport.assertYes;
+import static io.distributex.server.ServerTestSupport.rawOpen;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.distributex.server.ServerTestSupport.RawCall;
+import io.distributex.testing.RawHttpConnection;
 
 import java.io.IOException;
 import java.net.Socket;
@@ -91,10 +93,10 @@ class ServerLauncherIT {
     Process server = launcher.launch(dir, "-c", config(dir, POOL).toString(), "-p", "0", "-b", "127.0.0.1");
     int port = Launcher.awaitListening(server).port();
     assertEquals("YES", Launcher.curl(url(port, "/get/?pool=p&host=holder")));
-    try (RawCall waiter = RawCall.open(port, "GET", "/wait/?pool=p&host=waiter", List.of(), null)) {
+    try (RawHttpConnection waiter = rawOpen(port, "GET", "/wait/?pool=p&host=waiter", List.of(), null)) {
       awaitStatus(port, "\"waiters\":[{\"host\":\"waiter\"");
       server.destroy();
-      assertText(waiter.read(ServerTestSupport.ANSWER), 503, "ERROR: server shutting down");
+      assertText(answer(waiter), 503, "ERROR: server shutting down");
     }
     assertTrue(server.waitFor(10, TimeUnit.SECONDS), "SIGTERM should stop the server within seconds");
     assertEquals(0, server.exitValue());
@@ -112,10 +114,10 @@ class ServerLauncherIT {
     Process server = launcher.launchWith(List.of(), fastTimeouts, dir, "-c", config(dir, POOL).toString(), "-p", "0", "-b", "127.0.0.1");
     int port = Launcher.awaitListening(server).port();
     assertEquals("YES", Launcher.curl(url(port, "/get/?pool=p&host=holder")));
-    try (RawCall getter = RawCall.open(port, "GET", "/wait/?pool=p&host=w1", List.of(), null)) {
+    try (RawHttpConnection getter = rawOpen(port, "GET", "/wait/?pool=p&host=w1", List.of(), null)) {
       awaitStatus(port, "\"waiters\":[{\"host\":\"w1\"");
       byte[] body = "ignored=1".getBytes(StandardCharsets.UTF_8);
-      try (RawCall poster = RawCall.open(port, "POST", "/wait/?pool=p&host=w2", List.of(), body)) {
+      try (RawHttpConnection poster = rawOpen(port, "POST", "/wait/?pool=p&host=w2", List.of(), body)) {
         awaitStatus(port, "{\"host\":\"w2\"");
         try (Socket idle = new Socket("127.0.0.1", port);
             Socket slow = new Socket("127.0.0.1", port)) {
@@ -125,9 +127,9 @@ class ServerLauncherIT {
         }
         // Both waiters were parked before those connections opened: they have waited longer.
         assertEquals("OK", Launcher.curl(url(port, "/release/?pool=p&host=holder")));
-        assertYes(getter.read(ServerTestSupport.ANSWER));
+        assertYes(answer(getter));
         assertEquals("OK", Launcher.curl(url(port, "/release/?pool=p&host=w1")));
-        assertYes(poster.read(ServerTestSupport.ANSWER));
+        assertYes(answer(poster));
       }
     }
   }

@@ -1,9 +1,7 @@
 package io.distributex.server;
 
-import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -14,15 +12,14 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import io.distributex.server.config.ConfigException;
 import io.distributex.server.config.ConfigLoader;
 import io.distributex.server.config.DistributexConfig;
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
+import io.distributex.testing.Await;
+import io.distributex.testing.RawHttpConnection;
+import io.distributex.testing.RawHttpResponse;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -249,178 +246,49 @@ final class ServerTestSupport {
   // ---------------------------------------------------------------- raw sockets
 
   /**
-   * One HTTP/1.1 request on its own connection ({@code Connection: close}), written verbatim, so
-   * a test controls the request target byte by byte and the connection's life.
+   * Opens a connection and writes one request verbatim ({@code Connection: close}), so a test
+   * controls the request target byte by byte and the connection's life; {@link #answer} reads
+   * the answer.
    */
-  static final class RawCall implements AutoCloseable {
-    private final Socket socket;
-    private final InputStream in;
+  static RawHttpConnection rawOpen(DistributexServer server, String method, String target) {
+    return rawOpen(server, method, target, List.of(), method.equals("POST") ? new byte[0] : null);
+  }
 
-    private RawCall(Socket socket) throws IOException {
-      this.socket = socket;
-      this.in = new BufferedInputStream(socket.getInputStream());
-    }
+  /**
+   * The same with {@code headerLines} ("Name: value") after the Host and Connection headers, and
+   * {@code body} with its Content-Length unless null.
+   */
+  static RawHttpConnection rawOpen(
+      DistributexServer server, String method, String target, List<String> headerLines, byte[] body) {
+    return rawOpen(server.address().getPort(), method, target, headerLines, body);
+  }
 
-    static RawCall open(DistributexServer server, String method, String target) {
-      return open(server, method, target, List.of(), method.equals("POST") ? new byte[0] : null);
-    }
-
-    /**
-     * Sends {@code headerLines} ("Name: value") after the Host and Connection headers, and
-     * {@code body} with its Content-Length unless null.
-     */
-    static RawCall open(
-        DistributexServer server, String method, String target, List<String> headerLines, byte[] body) {
-      return open(server.address().getPort(), method, target, headerLines, body);
-    }
-
-    /** The same, to a server on 127.0.0.1:{@code port} (one another process runs, say). */
-    static RawCall open(int port, String method, String target, List<String> headerLines, byte[] body) {
-      Socket socket = new Socket();
-      try {
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-        StringBuilder request =
-            new StringBuilder(method + " " + target + " HTTP/1.1\r\n")
-                .append("Host: 127.0.0.1:").append(port).append("\r\n")
-                .append("Connection: close\r\n");
-        headerLines.forEach(line -> request.append(line).append("\r\n"));
-        if (body != null) {
-          request.append("Content-Length: ").append(body.length).append("\r\n");
-        }
-        request.append("\r\n");
-        socket.getOutputStream().write(request.toString().getBytes(UTF_8));
-        if (body != null) {
-          socket.getOutputStream().write(body);
-        }
-        socket.getOutputStream().flush();
-        return new RawCall(socket);
-      } catch (IOException e) {
-        try {
-          socket.close();
-        } catch (IOException ignored) {
-          // Already failing.
-        }
-        throw new UncheckedIOException("cannot send " + method + " " + target, e);
+  /** The same, to a server on 127.0.0.1:{@code port} (one another process runs, say). */
+  static RawHttpConnection rawOpen(int port, String method, String target, List<String> headerLines, byte[] body) {
+    List<String> lines = new ArrayList<>(List.of("Connection: close"));
+    lines.addAll(headerLines);
+    RawHttpConnection connection = null;
+    try {
+      connection = RawHttpConnection.open(new InetSocketAddress("127.0.0.1", port), ANSWER);
+      connection.send(method, target, lines, body);
+      return connection;
+    } catch (IOException e) {
+      if (connection != null) {
+        connection.close();
       }
+      throw new UncheckedIOException("cannot send " + method + " " + target, e);
     }
+  }
 
-    /** Reads answers on a connection the test opened and wrote to itself. */
-    static RawCall on(Socket socket) throws IOException {
-      return new RawCall(socket);
-    }
-
-    /** Whether any byte of an answer has arrived (never blocks). */
-    boolean answered() {
-      try {
-        return in.available() > 0;
-      } catch (IOException e) {
-        return true;
-      }
-    }
-
-    /** Reads the whole answer, which must come within {@code limit}. */
-    Reply read(Duration limit) {
-      long deadline = System.nanoTime() + limit.toNanos();
-      try {
-        String statusLine = line(deadline);
-        String[] parts = statusLine.split(" ", 3);
-        if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
-          throw new AssertionError("not an HTTP answer: " + statusLine);
-        }
-        int status = Integer.parseInt(parts[1]);
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        for (String header = line(deadline); !header.isEmpty(); header = line(deadline)) {
-          int colon = header.indexOf(':');
-          headers
-              .computeIfAbsent(header.substring(0, colon).trim().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
-              .add(header.substring(colon + 1).trim());
-        }
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        List<String> encoding = headers.getOrDefault("transfer-encoding", List.of());
-        List<String> length = headers.getOrDefault("content-length", List.of());
-        if (encoding.stream().anyMatch(e -> e.equalsIgnoreCase("chunked"))) {
-          for (int size = chunkSize(line(deadline)); size > 0; size = chunkSize(line(deadline))) {
-            body.write(bytes(size, deadline));
-            String end = line(deadline);
-            if (!end.isEmpty()) {
-              throw new AssertionError("chunk not followed by CRLF: " + end);
-            }
-          }
-          while (!line(deadline).isEmpty()) {
-            // Trailers: none expected, skipped.
-          }
-        } else if (!length.isEmpty()) {
-          body.write(bytes(Integer.parseInt(length.get(0)), deadline));
-        } else {
-          for (int b = read(deadline); b >= 0; b = read(deadline)) {
-            body.write(b);
-          }
-        }
-        return new Reply(status, body.toString(UTF_8), headers);
-      } catch (IOException e) {
-        throw new UncheckedIOException("reading the answer failed", e);
-      }
-    }
-
-    /** Closes the connection with a TCP reset (SO_LINGER 0): a client that has gone. */
-    void reset() {
-      try {
-        socket.setSoLinger(true, 0);
-        socket.close();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-
-    @Override
-    public void close() {
-      try {
-        socket.close();
-      } catch (IOException ignored) {
-        // Closing is best effort.
-      }
-    }
-
-    private static int chunkSize(String line) {
-      int semicolon = line.indexOf(';');
-      return Integer.parseInt((semicolon < 0 ? line : line.substring(0, semicolon)).trim(), 16);
-    }
-
-    private byte[] bytes(int count, long deadline) throws IOException {
-      byte[] out = new byte[count];
-      for (int i = 0; i < count; i++) {
-        int b = read(deadline);
-        if (b < 0) {
-          throw new AssertionError("answer ended after " + i + " of " + count + " bytes");
-        }
-        out[i] = (byte) b;
-      }
-      return out;
-    }
-
-    private String line(long deadline) throws IOException {
-      ByteArrayOutputStream line = new ByteArrayOutputStream();
-      for (int b = read(deadline); b != '\n'; b = read(deadline)) {
-        if (b < 0) {
-          throw new AssertionError("answer ended inside a line: " + line.toString(ISO_8859_1));
-        }
-        line.write(b);
-      }
-      String text = line.toString(ISO_8859_1);
-      return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
-    }
-
-    private int read(long deadline) throws IOException {
-      long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-      if (left <= 0) {
-        throw new AssertionError("no complete answer in time");
-      }
-      socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(1, left)));
-      try {
-        return in.read();
-      } catch (SocketTimeoutException e) {
-        throw new AssertionError("no complete answer in time", e);
-      }
+  /** The whole answer on {@code connection}, which must come within {@link #ANSWER}. */
+  static Reply answer(RawHttpConnection connection) {
+    try {
+      RawHttpResponse response = connection.read();
+      return new Reply(response.status(), response.body(), response.headers());
+    } catch (SocketTimeoutException e) {
+      throw new AssertionError("no complete answer in time", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading the answer failed", e);
     }
   }
 
@@ -430,8 +298,8 @@ final class ServerTestSupport {
   }
 
   static Reply raw(DistributexServer server, String method, String target) {
-    try (RawCall call = RawCall.open(server, method, target)) {
-      return call.read(ANSWER);
+    try (RawHttpConnection connection = rawOpen(server, method, target)) {
+      return answer(connection);
     }
   }
 
@@ -494,46 +362,17 @@ final class ServerTestSupport {
 
   /** Polls {@code actual} until it equals {@code expected}; fails after {@link #SETTLE}. */
   static <T> void awaitValue(String what, Supplier<T> actual, T expected) {
-    long deadline = System.nanoTime() + SETTLE.toNanos();
-    T last = actual.get();
-    while (!expected.equals(last)) {
-      if (System.nanoTime() > deadline) {
-        fail(what + ": expected " + expected + " within " + SETTLE + ", still " + last);
-      }
-      pause();
-      last = actual.get();
-    }
+    Await.value(what, SETTLE, actual::get, expected);
   }
 
   /** Polls until {@code value} is at most {@code bound}; fails after {@link #SETTLE}. */
   static void awaitAtMost(String what, Supplier<Long> value, long bound) {
-    long deadline = System.nanoTime() + SETTLE.toNanos();
-    long last = value.get();
-    while (last > bound) {
-      if (System.nanoTime() > deadline) {
-        fail(what + ": expected at most " + bound + " within " + SETTLE + ", still " + last);
-      }
-      pause();
-      last = value.get();
-    }
+    Await.atMost(what, SETTLE, value::get, bound);
   }
 
   /** Spins (without sleeping on a clock assumption) until the wall clock has passed {@code millis}. */
   static void awaitClockPast(long millis) {
-    long deadline = System.nanoTime() + SETTLE.toNanos();
-    while (System.currentTimeMillis() <= millis) {
-      assertFalse(System.nanoTime() > deadline, "the wall clock does not advance");
-      Thread.onSpinWait();
-    }
-  }
-
-  private static void pause() {
-    try {
-      Thread.sleep(10);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    }
+    Await.until("the wall clock past " + millis, SETTLE, Duration.ZERO, System::currentTimeMillis, now -> now > millis);
   }
 
   // ---------------------------------------------------------------- programs

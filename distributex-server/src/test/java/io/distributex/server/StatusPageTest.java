@@ -1,14 +1,16 @@
 package io.distributex.server;
 
+import static io.distributex.server.ServerTestSupport.answer;
 import static io.distributex.server.ServerTestSupport.assertYes;
 import static io.distributex.server.ServerTestSupport.awaitWaiters;
 import static io.distributex.server.ServerTestSupport.get;
+import static io.distributex.server.ServerTestSupport.rawOpen;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.distributex.server.ServerTestSupport.RawCall;
 import io.distributex.server.ServerTestSupport.Reply;
+import io.distributex.testing.RawHttpConnection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -43,9 +45,9 @@ class StatusPageTest extends ServerTestBase {
   void showsHoldersWithTokenAndTimesAndWaitersInQueueOrder() {
     long token = assertYes(get(server, "/get/?pool=p1&host=holder-a"));
     assertYes(get(server, "/get/?pool=never&host=holder-b"));
-    try (RawCall first = RawCall.open(server, "GET", "/wait/?pool=p1&host=waiter-1")) {
+    try (RawHttpConnection first = rawOpen(server, "GET", "/wait/?pool=p1&host=waiter-1")) {
       awaitWaiters(server, "p1", List.of("waiter-1"));
-      try (RawCall second = RawCall.open(server, "GET", "/wait/?pool=p1&host=waiter-2")) {
+      try (RawHttpConnection second = rawOpen(server, "GET", "/wait/?pool=p1&host=waiter-2")) {
         awaitWaiters(server, "p1", List.of("waiter-1", "waiter-2"));
         String page = get(server, "/").body();
         String holder = "<td class=\"host\">holder-a</td><td>" + token + "</td><td>\\d+ s</td><td>(4 min \\d+ s|5 min)</td>";
@@ -71,8 +73,8 @@ class StatusPageTest extends ServerTestBase {
 
   @Test
   void headAnswersWithoutABody() {
-    try (RawCall head = RawCall.open(server, "HEAD", "/")) {
-      Reply reply = head.read(ServerTestSupport.ANSWER);
+    try (RawHttpConnection head = rawOpen(server, "HEAD", "/")) {
+      Reply reply = answer(head);
       assertEquals(200, reply.status());
       assertEquals("", reply.body());
     }

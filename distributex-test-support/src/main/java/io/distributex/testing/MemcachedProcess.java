@@ -8,15 +8,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A real {@code memcached} process on a free loopback port, for tests: started, killed and
  * restarted (on the same port, empty, as after a crash) by the test. Fails loudly, never skips,
- * when the binary is missing ({@code apt-get install memcached}).
+ * when the binary is missing ({@code apt-get install memcached}). A shutdown hook kills those still
+ * running when the JVM exits, so an interrupted run leaves none behind.
  */
 public final class MemcachedProcess implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
+  private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly)));
+  }
 
   private final int port;
   private final List<String> options;
@@ -60,6 +68,7 @@ public final class MemcachedProcess implements AutoCloseable {
     if (process != null) {
       process.destroyForcibly();
       process.waitFor(10, TimeUnit.SECONDS);
+      LIVE.remove(process);
       process = null;
     }
   }
@@ -108,9 +117,14 @@ public final class MemcachedProcess implements AutoCloseable {
     return process != null && process.isAlive();
   }
 
+  /** Kills the process, as {@link #kill} does; an interrupt is kept for the caller to see. */
   @Override
-  public void close() throws InterruptedException {
-    kill();
+  public void close() {
+    try {
+      kill();
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void launch() throws IOException, InterruptedException {
@@ -123,6 +137,7 @@ public final class MemcachedProcess implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
             .start();
+    LIVE.add(process);
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {

@@ -10,18 +10,13 @@ import java.util.Locale;
  * lock running down the whole queue), {@link MassRelease} (N slots freed at once) and then
  * {@link BareWaiters} (the JDK's floor: the heap of a parked exchange, answering all at once),
  * each against its own child JVM, one after the other so the driver never holds more than N
- * sockets, and reports the figures, the issue's goals and the checks made on the way.
+ * sockets, and reports the figures and the checks made on the way.
+ *
+ * <p>Not a JMH benchmark: the process boundary is the point (the server's heap and threads are
+ * read in a JVM of its own, and file descriptors are per process), and each run is one large
+ * state built up and torn down, not an operation repeated.
  */
-final class WaitersBench implements Measure {
-  /** The goals: heap per waiter within 5 KB of the bare server's parked exchange, ... */
-  private static final double HEAP_GOAL_BYTES = 5_000;
-  /** ... a /get/ on another pool answered in under 10 ms (p99) while the waiters are held, ... */
-  private static final long OTHER_POOL_GOAL_NANOS = 10_000_000;
-  /** ... and every waiter answered within 2 s of a mass release. */
-  private static final long MASS_GOAL_NANOS = 2_000_000_000L;
-  /** Threads the server may add while holding the waiters: its executor's, never one per waiter. */
-  private static final int THREADS_GROWTH_LIMIT = 16;
-
+final class WaitersMeasure implements Measure {
   @Override
   public String name() {
     return "waiters";
@@ -44,26 +39,21 @@ final class WaitersBench implements Measure {
     double perBare = b.held().perItemSince(b.before(), size);
     report.add(m, "heap per waiter", Stats.bytes(perWaiter));
     report.add(m, "bare heap per parked exchange", Stats.bytes(perBare));
-    report.goal(m, "difference per waiter", Stats.bytes(perWaiter - perBare), "<= 5 KB",
-        perWaiter - perBare <= HEAP_GOAL_BYTES);
+    report.add(m, "difference per waiter", Stats.bytes(perWaiter - perBare));
     report.add(m, "heap before / with waiters", mib(d.before().used()) + " / " + mib(d.held().used()));
     report.add(m, "heap after all answered+closed", mib(d.after().used()) + " (bare: " + mib(b.after().used())
         + ", before " + mib(b.before().used()) + ")");
-    int growth = d.held().threads() - d.before().threads();
-    report.goal(m, "threads before / with waiters", d.before().threads() + " / " + d.held().threads()
-        + " (bare: " + b.before().threads() + " / " + b.held().threads() + ")", "no thread per waiter",
-        growth <= THREADS_GROWTH_LIMIT);
+    report.add(m, "threads before / with waiters", d.before().threads() + " / " + d.held().threads()
+        + " (bare: " + b.before().threads() + " / " + b.held().threads() + ")");
     report.add(m, "/get/ other, idle p50 / p99",
         Stats.time(d.getIdle().p50()) + " / " + Stats.time(d.getIdle().p99()));
-    report.goal(m, "/get/ other, waiters held p50 / p99",
-        Stats.time(d.getLoaded().p50()) + " / " + Stats.time(d.getLoaded().p99()),
-        "p99 < " + Stats.limit(OTHER_POOL_GOAL_NANOS), d.getLoaded().p99() < OTHER_POOL_GOAL_NANOS);
+    report.add(m, "/get/ other, waiters held p50 / p99",
+        Stats.time(d.getLoaded().p50()) + " / " + Stats.time(d.getLoaded().p99()));
     String chain = Stats.time(d.chainNanos()) + " (" + Stats.time(d.chainNanos() / Math.max(1, d.answered()))
         + " per handoff)";
     report.check(m, "release chain: all answered in", d.allAnswered(), chain,
         "only " + d.answered() + " of " + size + " answered within " + timeout.toSeconds() + " s");
-    report.goal(m, "first served is w0", d.firstIsW0() ? "yes" : "no", "first come, first served",
-        d.firstIsW0());
+    report.add(m, "first served is w0", d.firstIsW0() ? "yes" : "no");
     report.check(m, "grant order = /status queue order", d.orderMismatches() == 0,
         "yes (" + d.queued() + " of " + d.queued() + ")", d.orderMismatches() + " positions differ");
     report.check(m, "fencing tokens increasing", d.tokenInversions() == 0, "yes", d.tokenInversions()
@@ -74,9 +64,8 @@ final class WaitersBench implements Measure {
     childChecks(report, m, "", d.failures(), d.logProblems(), d.exit());
 
     if (mass.allAnswered()) {
-      report.goal(m, "mass release: all answered in", Stats.time(mass.answerAllNanos()) + " (release loop "
-          + Stats.time(mass.loopNanos()) + ")", "<= " + Stats.limit(MASS_GOAL_NANOS),
-          mass.answerAllNanos() <= MASS_GOAL_NANOS);
+      report.add(m, "mass release: all answered in", Stats.time(mass.answerAllNanos()) + " (release loop "
+          + Stats.time(mass.loopNanos()) + ")");
     } else {
       report.fail(m, "mass release: all answered in", "only " + mass.answered() + " of " + size
           + " answered within " + timeout.toSeconds() + " s");

@@ -1,23 +1,25 @@
-package io.distributex.bench;
+package io.distributex.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
-import java.io.IOException;
 import java.net.ProtocolException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
  * An incremental HTTP/1.1 response parser: fed whatever bytes have arrived, it returns each
- * response once complete. Reads the status line and headers, then the body by {@code
- * Content-Length}, by chunks ({@code Transfer-Encoding: chunked}, as Distributex answers parked
- * waiters), or up to the end of the stream; skips {@code 1xx} answers. Lines, headers and bodies
- * are bounded, so a misbehaving server cannot make it grow without limit. Used both by the
- * blocking {@link HttpConn} and the non-blocking {@link WaiterDriver}.
+ * response once complete, so it serves a blocking socket ({@link RawHttpConnection}) and a
+ * non-blocking channel alike. Reads the status line and headers, then the body by {@code
+ * Content-Length}, by chunks ({@code Transfer-Encoding: chunked}), or up to the end of the
+ * stream; skips {@code 1xx} answers. Lines, headers and bodies are bounded, so a misbehaving
+ * server cannot make it grow without limit.
  */
-final class ResponseParser {
+public final class RawHttpParser {
   private static final int MAX_LINE = 8 * 1024;
   private static final int MAX_HEADERS = 100;
   private static final int MAX_BODY = 32 << 20;
@@ -35,12 +37,13 @@ final class ResponseParser {
 
   private final StringBuilder line = new StringBuilder();
   private final ByteArrayOutputStream body = new ByteArrayOutputStream();
-  private Map<String, String> headers = new LinkedHashMap<>();
+  private Map<String, List<String>> headers = new LinkedHashMap<>();
   private State state = State.STATUS_LINE;
   private int status;
   private long remaining;
   private boolean chunked;
   private boolean started;
+  private boolean bodiless;
 
   /**
    * Consumes bytes of {@code in} up to the end of one response.
@@ -49,7 +52,7 @@ final class ResponseParser {
    *     next one), or null when every byte was consumed and more are needed
    * @throws ProtocolException when the bytes are not an HTTP/1.1 response
    */
-  HttpResponse feed(ByteBuffer in) throws ProtocolException {
+  public RawHttpResponse feed(ByteBuffer in) throws ProtocolException {
     while (in.hasRemaining()) {
       started = true;
       switch (state) {
@@ -70,7 +73,7 @@ final class ResponseParser {
           if (text == null) {
             return null;
           }
-          HttpResponse done = onLine(text);
+          RawHttpResponse done = onLine(text);
           if (done != null) {
             return done;
           }
@@ -86,7 +89,7 @@ final class ResponseParser {
    * @return that response, or null when the stream ended between responses
    * @throws EOFException when it ended in the middle of a response
    */
-  HttpResponse endOfStream() throws EOFException {
+  public RawHttpResponse endOfStream() throws EOFException {
     if (state == State.BODY_TO_EOF) {
       return finish();
     }
@@ -100,6 +103,11 @@ final class ResponseParser {
   /** Whether some bytes of the next response have arrived. */
   boolean started() {
     return started;
+  }
+
+  /** The next response answers a {@code HEAD}: whatever its headers say, it has no body. */
+  void expectBodiless(boolean head) {
+    bodiless = head;
   }
 
   /** Forgets any partial response (the connection was replaced). */
@@ -134,7 +142,7 @@ final class ResponseParser {
     return null;
   }
 
-  private HttpResponse onLine(String text) throws ProtocolException {
+  private RawHttpResponse onLine(String text) throws ProtocolException {
     switch (state) {
       case STATUS_LINE -> {
         if (text.isEmpty()) {
@@ -188,7 +196,7 @@ final class ResponseParser {
     }
   }
 
-  private HttpResponse header(String text) throws ProtocolException {
+  private RawHttpResponse header(String text) throws ProtocolException {
     int colon = text.indexOf(':');
     if (colon <= 0) {
       throw new ProtocolException("bad header line '" + text + "'");
@@ -197,33 +205,32 @@ final class ResponseParser {
       throw new ProtocolException("more than " + MAX_HEADERS + " headers");
     }
     String name = text.substring(0, colon).trim().toLowerCase(Locale.ROOT);
-    String value = text.substring(colon + 1).trim();
-    headers.merge(name, value, (a, b) -> a + ", " + b);
+    headers.computeIfAbsent(name, n -> new ArrayList<>()).add(text.substring(colon + 1).trim());
     return null;
   }
 
-  private HttpResponse endOfHeaders() throws ProtocolException {
+  private RawHttpResponse endOfHeaders() throws ProtocolException {
     if (status >= 100 && status < 200) {
       reset(); // an interim answer; the real one follows
       started = true;
       return null;
     }
-    if (status == 204 || status == 304) {
+    if (bodiless || status == 204 || status == 304) {
       return finish();
     }
-    String encoding = headers.get("transfer-encoding");
-    if (encoding != null && encoding.toLowerCase(Locale.ROOT).contains("chunked")) {
+    if (headers.getOrDefault("transfer-encoding", List.of()).stream()
+        .anyMatch(encoding -> encoding.toLowerCase(Locale.ROOT).contains("chunked"))) {
       chunked = true;
       state = State.CHUNK_SIZE;
       return null;
     }
-    String length = headers.get("content-length");
+    List<String> length = headers.get("content-length");
     if (length == null) {
       state = State.BODY_TO_EOF;
       return null;
     }
     try {
-      remaining = Long.parseLong(length.trim());
+      remaining = Long.parseLong(length.get(0).trim());
     } catch (NumberFormatException e) {
       throw new ProtocolException("bad Content-Length '" + length + "'");
     }
@@ -251,8 +258,10 @@ final class ResponseParser {
     }
   }
 
-  private HttpResponse finish() {
-    HttpResponse response = new HttpResponse(status, headers, body.toByteArray(), chunked);
+  private RawHttpResponse finish() {
+    RawHttpResponse response =
+        new RawHttpResponse(status, headers, body.toString(StandardCharsets.UTF_8), chunked);
+    bodiless = false;
     reset();
     return response;
   }
