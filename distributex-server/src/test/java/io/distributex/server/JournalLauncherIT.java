@@ -63,7 +63,11 @@ class JournalLauncherIT {
       thread.start();
       clients.add(thread);
     }
-    Thread.sleep(1_500);
+    // Killed once a good number of grants were answered (bounded: 60 s on a loaded machine).
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (held.size() < 200 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
     killed.set(true);
     server.destroyForcibly(); // SIGKILL: the launcher execs the JVM
     assertTrue(server.waitFor(10, TimeUnit.SECONDS));
