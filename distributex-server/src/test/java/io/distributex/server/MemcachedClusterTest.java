@@ -28,18 +28,8 @@ class MemcachedClusterTest {
   void startCluster() throws Exception {
     memcached = MemcachedProcess.start();
     String yaml =
-        """
-        backend: memcache
-        memcache:
-          servers: [ "%s" ]
-        pools:
-          - name: mutex
-            expire: 60
-          - name: sem
-            maxlocks: 3
-            expire: 60
-        """
-            .formatted(memcached.hostAndPort());
+        ServerTestSupport.onMemcached(
+            memcached, "  - name: mutex\n    expire: 60\n  - name: sem\n    maxlocks: 3\n    expire: 60\n");
     for (int i = 0; i < 3; i++) {
       servers.add(ServerTestSupport.start(yaml));
     }

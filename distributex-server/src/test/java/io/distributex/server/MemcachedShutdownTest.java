@@ -41,16 +41,7 @@ class MemcachedShutdownTest {
   @BeforeEach
   void start() throws Exception {
     memcached = MemcachedProcess.start();
-    String yaml =
-        """
-        backend: memcache
-        memcache:
-          servers: [ "%s" ]
-        pools:
-          - name: mutex
-            expire: 60
-        """
-            .formatted(memcached.hostAndPort());
+    String yaml = ServerTestSupport.onMemcached(memcached, "  - name: mutex\n    expire: 60\n");
     stopping = ServerTestSupport.start(yaml);
     staying = ServerTestSupport.start(yaml);
   }

@@ -13,6 +13,7 @@ import io.distributex.server.config.ConfigException;
 import io.distributex.server.config.ConfigLoader;
 import io.distributex.server.config.DistributexConfig;
 import io.distributex.testing.Await;
+import io.distributex.testing.MemcachedProcess;
 import io.distributex.testing.RawHttpConnection;
 import io.distributex.testing.RawHttpResponse;
 import java.io.File;
@@ -100,6 +101,15 @@ final class ServerTestSupport {
 
   static DistributexServer start() {
     return start(POOLS_YAML);
+  }
+
+  /**
+   * A configuration of servers sharing {@code memcached}, with {@code pools} (the YAML lines of
+   * the pools list, indented by two spaces).
+   */
+  static String onMemcached(MemcachedProcess memcached, String pools) {
+    return "backend: memcache\nmemcache:\n  servers: [ \"" + memcached.hostAndPort() + "\" ]\npools:\n"
+        + pools;
   }
 
   static DistributexServer start(String yaml) {
