@@ -157,9 +157,13 @@ final class ClientSession {
     return send("release/", pool, requestTimeout(), "token", token);
   }
 
-  /** {@code /renew/} of the grant with {@code token}, to be answered within {@code timeout}. */
+  /**
+   * {@code /renew/} of the grant with {@code token} for another lease, to be answered within
+   * {@code timeout}. The lease lets a server that lost the hold with its store (a memcached
+   * restart) give it back for as long as this client asked for.
+   */
   CompletableFuture<Reply> renew(String pool, long token, Duration timeout) {
-    return send("renew/", pool, timeout, "token", Long.toString(token));
+    return send("renew/", pool, timeout, "token", Long.toString(token), "lease", Transport.seconds(lease()));
   }
 
   /** Sends {@code call} for pool and this client's host, then {@code extra} pairs (null: left out). */

@@ -161,14 +161,15 @@ final class InMemoryPool implements PoolState {
   }
 
   @Override
-  public Optional<Grant> renew(String host, OptionalLong token) {
+  public Optional<Grant> renew(String host, OptionalLong token, Optional<Duration> lease) {
     return changing(
         after -> {
           InMemoryGrant held = holders.get(host);
           if (held == null || (token.isPresent() && token.getAsLong() != held.token())) {
             return Optional.empty();
           }
-          return Optional.of(renewed(held, held.period()).grant(pool));
+          Duration period = lease.isPresent() ? pool.holdPeriod(lease) : held.period();
+          return Optional.of(renewed(held, period).grant(pool));
         });
   }
 

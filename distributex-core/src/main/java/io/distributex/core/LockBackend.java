@@ -61,7 +61,19 @@ public interface LockBackend extends AutoCloseable {
    *
    * @return the renewed grant, or empty when the host holds nothing (or under another token)
    */
-  Optional<Grant> renew(String pool, String host, OptionalLong token);
+  default Optional<Grant> renew(String pool, String host, OptionalLong token) {
+    return renew(pool, host, token, Optional.empty());
+  }
+
+  /**
+   * Restarts the hold period of {@code host}'s grant, keeping its token: {@code lease} from now on
+   * (never longer than a non-zero {@code expire}), or, when empty, the period it had. With a token,
+   * acts only if the current grant carries it. A backend whose store can lose holds (memcached)
+   * also gives back, for a while after such a loss, the hold a host names by its token.
+   *
+   * @return the renewed grant, or empty when the host holds nothing (or under another token)
+   */
+  Optional<Grant> renew(String pool, String host, OptionalLong token, Optional<Duration> lease);
 
   /**
    * Gives back the grant {@code token} of {@code host} because the request it was granted to

@@ -19,10 +19,11 @@ import java.util.concurrent.Executor;
  * and within one poll interval (10 ms by default) when another server does.
  *
  * <p>What memcached does not give: it neither replicates nor persists. When it restarts or evicts
- * a pool's value, the holds and queue in it are gone (holders learn it when their renewal is
- * refused; this server's waiters queue again); tokens then restart from the clock, still above
- * every earlier token unless the servers' clocks differ by more than the time since the last grant.
- * Run memcached with {@code -M} so it never evicts.
+ * a pool's value, the servers notice within a second (each reads every pool's value once a
+ * second), put back every hold they remember that may still be alive, and grant nothing in that
+ * pool for a {@linkplain Builder#restoreWindow restore window}, in which a renewal with its token
+ * through any server gives a hold back; this server's waiters queue again. Tokens stay above every
+ * token a server saw, and above the clock. Run memcached with {@code -M} so it never evicts.
  *
  * <pre>{@code
  * LockBackend backend = MemcachedBackend.builder()
@@ -47,6 +48,8 @@ public final class MemcachedBackend extends SharedStateBackend {
     private List<InetSocketAddress> servers = List.of();
     private Duration operationTimeout = Duration.ofSeconds(1);
     private SharedTiming timing = SharedTiming.DEFAULT;
+    private Duration restoreWindow = Duration.ofMillis(SharedTiming.RESTORE_WINDOW_MS);
+    private Duration watch = Duration.ofMillis(SharedTiming.WATCH_MS);
     private Executor io;
 
     private Builder() {}
@@ -84,11 +87,35 @@ public final class MemcachedBackend extends SharedStateBackend {
       return this;
     }
 
+    /**
+     * How long a pool whose value memcached lost (a restart, an eviction, a flush) grants nothing
+     * once the servers have put back the holds they remember: long enough for every client that
+     * holds a slot to renew once (10 s by default: the Java client and the command renew every
+     * third of their lease, 15 s by default). Zero: no window, only the remembered holds come back.
+     */
+    public Builder restoreWindow(Duration window) {
+      checkArgument(!window.isNegative(), "the restore window must not be negative");
+      this.restoreWindow = window;
+      return this;
+    }
+
+    /**
+     * How often each pool's value is read to find a loss (1 s by default); zero: never (tests on a
+     * manual clock that jump years ahead, where a loss is not the subject).
+     */
+    Builder watch(Duration watch) {
+      this.watch = watch;
+      return this;
+    }
+
     public MemcachedBackend build() {
       checkArgument(!servers.isEmpty(), "at least one memcached server is required");
       BackendSettings settings = settings();
       return new MemcachedBackend(
-          new MemcachedStore(servers, operationTimeout.toMillis()), settings, timing, io);
+          new MemcachedStore(servers, operationTimeout.toMillis()),
+          settings,
+          timing.withRestoreWindow(restoreWindow).withWatch(watch),
+          io);
     }
   }
 }

@@ -131,7 +131,8 @@ class MemcachedFailureTest {
     memcached().flush();
     Grant direct = y.tryAcquire("p", "h", NO_LEASE).orElseThrow();
     time.advance(10); // x polls, finds the pool lost, and must not queue h again
-    assertEquals(List.of("h"), holders(y));
+    // y never saw the pool, so it took the value for new and granted h: x puts back what fits.
+    assertTrue(holders(y).contains("h"), holders(y)::toString);
     assertEquals(direct.token(), h.get(5, TimeUnit.SECONDS).orElseThrow().token());
   }
 
@@ -145,7 +146,8 @@ class MemcachedFailureTest {
     time.advance(1_500); // ... after b's time ran out
     memcached().restart();
     assertEquals(Optional.empty(), whileAdvancing(time, b, 1));
-    assertEquals(List.of(), holders(x), "b was not queued again, let alone granted");
+    assertEquals(List.of("a"), holders(x), "a is put back; b was not queued again, let alone granted");
+    assertEquals(List.of(), x.snapshot().get(0).waiters());
   }
 
   @Test
@@ -158,8 +160,10 @@ class MemcachedFailureTest {
     assertThrows(BackendUnavailableException.class, () -> x.tryAcquire("p", "c", NO_LEASE));
     time.advance(30); // polls meet the bad value and go on
     memcached().flush();
-    // The pool was lost: b queues again, and gets the empty pool.
-    assertEquals("b", whileAdvancing(time, b).orElseThrow().host());
+    time.advance(30); // the pool was lost: a is put back, b queues again
+    assertEquals(List.of("a"), holders(x));
+    x.release("p", "a", OptionalLong.empty());
+    assertEquals("b", whileAdvancing(time, b, 100).orElseThrow().host(), "b, after the restore window");
   }
 
   @Test

@@ -245,7 +245,8 @@ final class LockHandler implements HttpHandler {
     OptionalLong token = query.token();
     Target target = target(names);
     requireStrictToken(target, token);
-    Optional<Grant> renewed = backend.renew(target.pool(), target.host(), token);
+    Optional<Duration> lease = query.positiveSeconds("lease");
+    Optional<Grant> renewed = backend.renew(target.pool(), target.host(), token, lease);
     return renewed.map(grant -> Answer.granted("OK", grant)).orElseGet(() -> Answer.text(409, "NO"));
   }
 

@@ -102,8 +102,9 @@ final class GatedBackend implements LockBackend {
   }
 
   @Override
-  public Optional<Grant> renew(String pool, String host, OptionalLong token) {
-    return real.renew(pool, host, token);
+  public Optional<Grant> renew(
+      String pool, String host, OptionalLong token, Optional<Duration> lease) {
+    return real.renew(pool, host, token, lease);
   }
 
   @Override

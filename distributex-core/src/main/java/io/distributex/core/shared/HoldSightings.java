@@ -16,13 +16,16 @@ import java.util.Set;
  * the holder's own lease ran.
  * A hold this server never saw renewed counts as renewed when first seen: a server that starts,
  * or first reads a pool, may end such holds up to one period late (never early). Slots closed by
- * lock-delay open by the same rule.
+ * lock-delay open by the same rule, and so does a value's restore window (see {@link
+ * StoredPool#restoringUntil}).
  */
 final class HoldSightings {
   private final TimeSource time;
   private final long lockDelayMs;
   private final Map<Sighting, Long> firstSeen = new HashMap<>();
   private final Map<Long, Long> closuresSeen = new HashMap<>();
+  private long windowSeen;
+  private long windowSeenAt;
 
   /** One hold with one deadline and period: a renewal is a new sighting. */
   private record Sighting(String host, long token, long expiresAt, long periodMs) {
@@ -52,6 +55,23 @@ final class HoldSightings {
       closuresSeen.putIfAbsent(until, now);
     }
     closuresSeen.keySet().retainAll(state.closedUntil());
+    if (state.restoringUntil() != windowSeen) {
+      windowSeen = state.restoringUntil();
+      windowSeenAt = now;
+    }
+  }
+
+  /**
+   * The wall-clock time (of this server's clock) from which this server may end the restore
+   * window of {@code state}: once its monotonic clock has seen the window's whole length run since
+   * it first saw it; 0 when the state is not restoring.
+   */
+  synchronized long windowEndOf(StoredPool state) {
+    if (state.restoringUntil() == 0) {
+      return 0;
+    }
+    long ran = state.restoringUntil() == windowSeen ? time.elapsedMillis() - windowSeenAt : 0;
+    return time.currentTimeMillis() + Math.max(0, state.restoreMs() - ran);
   }
 
   /**

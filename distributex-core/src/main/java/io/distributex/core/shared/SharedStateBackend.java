@@ -52,6 +52,7 @@ public abstract class SharedStateBackend extends PooledBackend {
       SharedStore store, List<SharedStatePool> pools, ExecutorService ownIo) {
     super(pools);
     this.pools = pools;
+    pools.forEach(SharedStatePool::startWatching);
     this.store = store;
     this.ownIo = ownIo;
   }

@@ -85,6 +85,8 @@ final class SharedStatePool implements PoolState {
   /** The waits {@link #close} failed: their places and grants are still in the store. */
   private final Set<Long> abandoned = new HashSet<>();
   private final HoldSightings sightings;
+  private final RememberedPool remembered;
+  private TimeSource.Cancellable watch;
 
   SharedStatePool(
       Pool pool,
@@ -106,6 +108,14 @@ final class SharedStatePool implements PoolState {
     this.listener = listener;
     this.io = io;
     this.sightings = new HoldSightings(time, pool.lockDelay().toMillis());
+    this.remembered = new RememberedPool(time, pool.lockDelay().toMillis());
+  }
+
+  /** Starts looking at the pool's value every {@link SharedTiming#watchMs}, unless that is 0. */
+  synchronized void startWatching() {
+    if (timing.watchMs() > 0 && !closed) {
+      watch = time.schedule(() -> io.execute(this::watch), timing.watchMs());
+    }
   }
 
   @Override
@@ -162,8 +172,8 @@ final class SharedStatePool implements PoolState {
   }
 
   @Override
-  public Optional<Grant> renew(String host, OptionalLong token) {
-    return change(edit -> edit.renew(host, token)).map(this::grant);
+  public Optional<Grant> renew(String host, OptionalLong token, Optional<Duration> lease) {
+    return change(edit -> edit.renew(host, token, lease)).map(this::grant);
   }
 
   @Override
@@ -173,19 +183,29 @@ final class SharedStatePool implements PoolState {
 
   @Override
   public boolean isCurrent(long token) {
-    return current(store.read(pool.name())).holders().stream().anyMatch(holder -> holder.token() == token);
+    return current(readRestored()).holders().stream().anyMatch(holder -> holder.token() == token);
   }
 
   @Override
   public PoolSnapshot snapshot() {
-    StoredPool state = current(store.read(pool.name()));
+    StoredPool state = current(readRestored());
+    List<Long> closedUntil = new ArrayList<>(state.closedUntil());
+    if (state.restoringUntil() != 0) {
+      closedUntil.add(state.restoringUntil());
+    }
     return new PoolSnapshot(
         pool,
         state.holders().stream().map(this::grant).toList(),
         state.queue().stream()
             .map(queued -> new Waiter(queued.host(), Instant.ofEpochMilli(queued.since())))
             .toList(),
-        state.closedUntil().stream().max(Long::compare).map(Instant::ofEpochMilli));
+        closedUntil.stream().max(Long::compare).map(Instant::ofEpochMilli));
+  }
+
+  /** The stored state; when the store lost it, after putting back what this server remembers. */
+  private StoredPool readRestored() {
+    StoredPool state = store.read(pool.name());
+    return remembered.lostIn(state) ? change(StoredPoolChange::result) : state;
   }
 
   /** Fails the waits at once, without the store; {@link #leaveAbandoned} then cleans up. */
@@ -226,7 +246,9 @@ final class SharedStatePool implements PoolState {
   /** The stored state without what is already past its deadline (for reading, not writing). */
   private StoredPool current(StoredPool state) {
     sightings.see(state);
+    remembered.see(state);
     long now = time.currentTimeMillis();
+    long windowEnd = sightings.windowEndOf(state);
     return new StoredPool(
         state.epoch(),
         state.version(),
@@ -237,7 +259,9 @@ final class SharedStatePool implements PoolState {
             .toList(),
         state.queue().stream().filter(q -> q.staleAt() > now && q.giveUpAt() > now).toList(),
         state.lost(),
-        state.closedUntil().stream().filter(until -> sightings.openingOf(until) > now).toList());
+        state.closedUntil().stream().filter(until -> sightings.openingOf(until) > now).toList(),
+        windowEnd > now ? state.restoringUntil() : 0,
+        windowEnd > now ? state.restoreMs() : 0);
   }
 
   /**
@@ -283,8 +307,15 @@ final class SharedStatePool implements PoolState {
       return null;
     }
     sightings.see(written.state());
+    StoredPoolChange edit = applied.get();
+    if (edit.restoration().restores()) {
+      remembered.restored(written.state());
+      edit.unrestored().forEach(this::warnUnrestored);
+    } else {
+      remembered.see(written.state());
+    }
     // Before the callers learn their results, so an answered client finds the event counted.
-    applied.get().events().forEach(event -> event.accept(listener));
+    edit.events().forEach(event -> event.accept(listener));
     for (int i = 0; i < batch.size(); i++) {
       complete(batch.get(i), written.result().get(i), written.state());
     }
@@ -334,7 +365,16 @@ final class SharedStatePool implements PoolState {
     mine.forEach(wait -> ids.add(wait.id));
     StoredPoolChange edit =
         new StoredPoolChange(
-            state, pool, now, server, ids, timing.confirmWithinMs(), sightings::endOf, sightings::openingOf);
+            state,
+            pool,
+            now,
+            server,
+            ids,
+            timing.confirmWithinMs(),
+            sightings::endOf,
+            sightings::openingOf,
+            sightings.windowEndOf(state));
+    edit.restore(remembered.restorationFor(state), timing.restoreWindowMs());
     for (LocalWait wait : mine) {
       if (wait.lostWithEpoch(state) && !contains(state, wait.id) && !edit.queues(wait.host)
           && !edit.holds(wait.host) && wait.giveUpAt > now) {
@@ -412,6 +452,9 @@ final class SharedStatePool implements PoolState {
     for (long until : state.closedUntil()) {
       next = Math.min(next, sightings.openingOf(until));
     }
+    if (state.restoringUntil() != 0) {
+      next = Math.min(next, sightings.windowEndOf(state));
+    }
     if (next < deadlineAt) {
       if (deadlineTimer != null) {
         deadlineTimer.cancel();
@@ -458,6 +501,7 @@ final class SharedStatePool implements PoolState {
     try {
       StoredPool state = store.read(pool.name());
       reachable();
+      remembered.see(state);
       if (propose(state, edit -> null).changed()) {
         change(edit -> null);
       } else {
@@ -473,6 +517,44 @@ final class SharedStatePool implements PoolState {
         poll = time.schedule(() -> io.execute(this::onPoll), timing.pollMs());
       }
     }
+  }
+
+  /**
+   * Reads the pool's value: keeps what this server remembers of it fresh, and when the store lost
+   * it (memcached restarted, or evicted or flushed it), puts back at once what this server
+   * remembers, whether or not anyone uses the pool now.
+   */
+  private void watch() {
+    synchronized (this) {
+      watch = null;
+      if (closed) {
+        return;
+      }
+    }
+    try {
+      StoredPool state = store.read(pool.name());
+      if (remembered.lostIn(state)) {
+        LOG.log(Level.WARNING, "pool " + pool.name() + ": the store lost its value; restoring the holds this server knows");
+        change(edit -> null);
+      } else {
+        remembered.see(state);
+      }
+    } catch (RuntimeException failed) {
+      log(failed);
+    }
+    synchronized (this) {
+      if (!closed && watch == null) {
+        watch = time.schedule(() -> io.execute(this::watch), timing.watchMs());
+      }
+    }
+  }
+
+  private void warnUnrestored(StoredGrant hold) {
+    LOG.log(
+        Level.WARNING,
+        "pool " + pool.name() + ": could not restore the hold of " + hold.host() + " (token "
+            + hold.token() + ") after the store lost the pool's value: its slots were granted anew"
+            + " meanwhile (a server that did not know of the loss)");
   }
 
   /** The wait's deadline is in the shared state; this only makes sure someone applies it now. */
@@ -653,6 +735,10 @@ final class SharedStatePool implements PoolState {
   }
 
   private void cancelTimers() {
+    if (watch != null) {
+      watch.cancel();
+      watch = null;
+    }
     if (poll != null) {
       poll.cancel();
       poll = null;

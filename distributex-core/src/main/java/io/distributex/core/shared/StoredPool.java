@@ -22,7 +22,9 @@ import java.util.Optional;
  * last waits whose place was dropped because their server stopped renewing it or never took
  * delivery of its grant, so that server, when it comes back, answers them with an error rather
  * than a plain no. {@code closedUntil} holds when the slots that lock-delay keeps closed open
- * again.
+ * again. {@code restoringUntil} is set when a server created the value anew after the store
+ * lost it: until then, for {@code restoreMs} on each server's own clock, no slot is granted, so
+ * that the holds nobody remembered can come back with their holders' renewals (0: not restoring).
  * Changed only through {@link StoredPoolChange}, written only with compare-and-set.
  */
 record StoredPool(
@@ -33,8 +35,10 @@ record StoredPool(
     List<StoredGrant> holders,
     List<StoredWait> queue,
     List<Long> lost,
-    List<Long> closedUntil) {
-  private static final byte FORMAT = 5;
+    List<Long> closedUntil,
+    long restoringUntil,
+    long restoreMs) {
+  private static final byte FORMAT = 6;
 
   /** How many ids of waits whose place was dropped (see {@link #lost}) the value remembers. */
   static final int LOST_REMEMBERED = 256;
@@ -44,6 +48,19 @@ record StoredPool(
     queue = List.copyOf(queue);
     lost = List.copyOf(lost);
     closedUntil = List.copyOf(closedUntil);
+  }
+
+  /** A state that is not restoring. */
+  StoredPool(
+      long epoch,
+      long version,
+      long lastToken,
+      long lastDeadline,
+      List<StoredGrant> holders,
+      List<StoredWait> queue,
+      List<Long> lost,
+      List<Long> closedUntil) {
+    this(epoch, version, lastToken, lastDeadline, holders, queue, lost, closedUntil, 0, 0);
   }
 
   static StoredPool empty(long epoch) {
@@ -121,6 +138,8 @@ record StoredPool(
       out.writeLong(version);
       out.writeLong(lastToken);
       out.writeLong(lastDeadline);
+      out.writeLong(restoringUntil);
+      out.writeLong(restoreMs);
       out.writeInt(holders.size());
       for (StoredGrant holder : holders) {
         out.writeUTF(holder.host());
@@ -168,6 +187,8 @@ record StoredPool(
       long version = in.readLong();
       long lastToken = in.readLong();
       long lastDeadline = in.readLong();
+      long restoringUntil = in.readLong();
+      long restoreMs = in.readLong();
       int holderCount = in.readInt();
       List<StoredGrant> holders = new ArrayList<>(Math.min(holderCount, 1024));
       for (int i = 0; i < holderCount; i++) {
@@ -213,7 +234,8 @@ record StoredPool(
                 in.readLong(),
                 in.readLong()));
       }
-      return new StoredPool(epoch, version, lastToken, lastDeadline, holders, queue, lost, closedUntil);
+      return new StoredPool(
+          epoch, version, lastToken, lastDeadline, holders, queue, lost, closedUntil, restoringUntil, restoreMs);
     } catch (IOException truncated) {
       throw new IllegalArgumentException("corrupt pool state: " + truncated, truncated);
     }

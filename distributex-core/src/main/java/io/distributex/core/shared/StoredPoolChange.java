@@ -32,6 +32,9 @@ import java.util.function.ToLongFunction;
  * for the {@link LockListener}, which is told only once the change is written.
  */
 final class StoredPoolChange {
+  /** How far ahead of this server's clock a restored token's granting server's clock may be. */
+  private static final long TOKEN_CLOCK_SLACK_MS = 24 * 3600 * 1000L;
+
   private final Pool pool;
   private final long now;
   private final String server;
@@ -44,11 +47,16 @@ final class StoredPoolChange {
   private final List<StoredWait> queue;
   private final List<Long> lost;
   private final List<Long> closed;
+  private long restoringUntil;
+  private long restoreMs;
+  private long windowEnd;
   private final Set<Long> liveWaits;
   private final ToLongFunction<StoredGrant> endOf;
   private final LongUnaryOperator openingOf;
   private final List<Consumer<LockListener>> events = new ArrayList<>();
   private final List<StoredGrant> directGrants = new ArrayList<>();
+  private final List<StoredGrant> unrestored = new ArrayList<>();
+  private RememberedPool.Restoration restoration = RememberedPool.Restoration.NONE;
   private boolean changed;
 
   /**
@@ -58,6 +66,8 @@ final class StoredPoolChange {
    * @param endOf when this server may end a hold (epoch ms): its stored deadline or later (see
    *     {@link HoldSightings})
    * @param openingOf when this server may open a slot closed until the given time: then or later
+   * @param windowEnd when this server may end the restore window of {@code from} (see {@link
+   *     StoredPool#restoringUntil}): then or later
    */
   StoredPoolChange(
       StoredPool from,
@@ -67,7 +77,8 @@ final class StoredPoolChange {
       Set<Long> liveWaits,
       long confirmWithinMs,
       ToLongFunction<StoredGrant> endOf,
-      LongUnaryOperator openingOf) {
+      LongUnaryOperator openingOf,
+      long windowEnd) {
     this.pool = pool;
     this.now = now;
     this.server = server;
@@ -80,6 +91,9 @@ final class StoredPoolChange {
     this.queue = new ArrayList<>(from.queue());
     this.lost = new ArrayList<>(from.lost());
     this.closed = new ArrayList<>(from.closedUntil());
+    this.restoringUntil = from.restoringUntil();
+    this.restoreMs = from.restoreMs();
+    this.windowEnd = windowEnd;
     this.liveWaits = liveWaits;
     this.endOf = endOf;
     this.openingOf = openingOf;
@@ -110,12 +124,99 @@ final class StoredPoolChange {
   /** The changed state, one version on; the same version when nothing changed. */
   StoredPool result() {
     return new StoredPool(
-        epoch, changed ? version + 1 : version, lastToken, lastDeadline, holders, queue, lost, closed);
+        epoch,
+        changed ? version + 1 : version,
+        lastToken,
+        lastDeadline,
+        holders,
+        queue,
+        lost,
+        closed,
+        restoringUntil,
+        restoreMs);
+  }
+
+  /**
+   * Puts back what this server remembers of a value the store lost (see {@link RememberedPool}):
+   * the holds that may still be alive, as they were, and the slots lock-delay kept closed, as long
+   * as they fit the pool; and keeps every token above those seen. A value created anew after the
+   * loss, or one that another server created without what this one remembers, restores for
+   * {@code windowMs}: no slot is granted until holds nobody remembered had the chance to come
+   * back with a renewal.
+   *
+   * <p>What did not fit (the pool's slots were granted anew meanwhile) is {@link #unrestored}.
+   */
+  void restore(RememberedPool.Restoration from, long windowMs) {
+    restoration = from;
+    raiseTokens(from.tokenFloor());
+    boolean restored = false;
+    for (StoredGrant hold : from.holds()) {
+      if (holders.stream().anyMatch(h -> h.host().equals(hold.host()) || h.token() == hold.token())) {
+        continue; // back already, or its host was granted the pool again
+      }
+      if (holders.size() + closed.size() >= pool.maxlocks()) {
+        unrestored.add(hold);
+        continue;
+      }
+      holders.add(
+          new StoredGrant(
+              hold.host(),
+              hold.token(),
+              hold.acquired(),
+              hold.periodMs(),
+              hold.expiresAt(),
+              hold.waitId(),
+              hold.confirmBy(),
+              order(Duration.ofMillis(hold.periodMs())),
+              hold.claimed()));
+      raiseTokens(hold.token());
+      restored = true;
+    }
+    for (long until : from.closedUntil()) {
+      if (!closed.contains(until) && holders.size() + closed.size() < pool.maxlocks()) {
+        closed.add(until);
+        restored = true;
+      }
+    }
+    changed |= restored;
+    if ((from.created() || restored) && windowMs > 0 && !restoring()) {
+      restoringUntil = now + windowMs;
+      restoreMs = windowMs;
+      windowEnd = restoringUntil;
+      changed = true;
+    }
+  }
+
+  /** What {@link #restore} was asked to put back. */
+  RememberedPool.Restoration restoration() {
+    return restoration;
+  }
+
+  /** The remembered holds {@link #restore} could not put back: no slot was left for them. */
+  List<StoredGrant> unrestored() {
+    return unrestored;
+  }
+
+  /** Whether the pool is in its restore window: nothing is granted. */
+  boolean restoring() {
+    return restoringUntil != 0 && windowEnd > now;
+  }
+
+  private void raiseTokens(long floor) {
+    if (floor > lastToken) {
+      lastToken = floor;
+      changed = true;
+    }
   }
 
   /** Applies every deadline up to now, earliest first, ties in the order they were set. */
   void maintain() {
     changed |= closed.removeIf(until -> openingOf.applyAsLong(until) <= now); // handed on below
+    if (restoringUntil != 0 && !restoring()) {
+      restoringUntil = 0; // the restore window is over: the queue moves on below
+      restoreMs = 0;
+      changed = true;
+    }
     while (true) {
       long due = Long.MAX_VALUE;
       long order = Long.MAX_VALUE;
@@ -337,13 +438,48 @@ final class StoredPoolChange {
     handOff();
   }
 
-  /** Restarts the host's hold period; empty when it holds nothing under {@code token}. */
-  Optional<StoredGrant> renew(String host, OptionalLong token) {
+  /**
+   * Restarts the host's hold period ({@code lease}, or the period it had); empty when it holds
+   * nothing under {@code token}. In the restore window, a host that holds nothing and names its
+   * token gets that hold back (see {@link #restoreRenewed}).
+   */
+  Optional<StoredGrant> renew(String host, OptionalLong token, Optional<Duration> lease) {
     int held = holderIndex(host);
-    if (held < 0 || (token.isPresent() && token.getAsLong() != holders.get(held).token())) {
+    if (held < 0) {
+      return restoreRenewed(host, token, lease);
+    }
+    if (token.isPresent() && token.getAsLong() != holders.get(held).token()) {
       return Optional.empty();
     }
-    return Optional.of(renew(held, Duration.ofMillis(holders.get(held).periodMs())));
+    Duration period =
+        lease.isPresent() ? pool.holdPeriod(lease) : Duration.ofMillis(holders.get(held).periodMs());
+    return Optional.of(renew(held, period));
+  }
+
+  /**
+   * The hold of a renewal that came back after the store lost its value: only in the restore
+   * window, where nothing has been granted since the loss, so the token can only be one granted
+   * before it; only while a slot is free for it; and only for a token no holder has and that is
+   * not from the future (a token is at most the granting server's clock in microseconds).
+   */
+  private Optional<StoredGrant> restoreRenewed(
+      String host, OptionalLong token, Optional<Duration> lease) {
+    if (token.isEmpty() || !restoring() || holders.size() + closed.size() >= pool.maxlocks()) {
+      return Optional.empty();
+    }
+    long held = token.getAsLong();
+    if (held > (now + TOKEN_CLOCK_SLACK_MS) * TokenSequence.PER_MILLI
+        || holders.stream().anyMatch(holder -> holder.token() == held)) {
+      return Optional.empty();
+    }
+    Duration period = pool.holdPeriod(lease);
+    long grantId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+    StoredGrant restored =
+        new StoredGrant(host, held, now, period.toMillis(), deadline(period), grantId, 0, order(period), true);
+    holders.add(restored);
+    raiseTokens(held);
+    changed = true;
+    return Optional.of(restored);
   }
 
   private void lose(long waitId) {
@@ -353,9 +489,9 @@ final class StoredPoolChange {
     }
   }
 
-  /** The slots not kept closed by lock-delay. */
+  /** The slots not kept closed by lock-delay; none in the restore window. */
   private int openSlots() {
-    return pool.maxlocks() - closed.size();
+    return restoring() ? 0 : pool.maxlocks() - closed.size();
   }
 
   private void handOff() {

@@ -23,7 +23,7 @@ public interface PoolState {
 
   Release release(String host, OptionalLong token);
 
-  Optional<Grant> renew(String host, OptionalLong token);
+  Optional<Grant> renew(String host, OptionalLong token, Optional<Duration> lease);
 
   boolean withdraw(String host, long token);
 

@@ -58,8 +58,9 @@ public abstract class PooledBackend implements LockBackend {
   }
 
   @Override
-  public final Optional<Grant> renew(String pool, String host, OptionalLong token) {
-    return state(pool).renew(host, token);
+  public final Optional<Grant> renew(
+      String pool, String host, OptionalLong token, Optional<Duration> lease) {
+    return state(pool).renew(host, token, lease);
   }
 
   @Override

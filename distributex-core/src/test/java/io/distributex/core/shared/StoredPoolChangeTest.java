@@ -18,7 +18,86 @@ class StoredPoolChangeTest {
   private static final long NOW = 1_764_417_600_000L;
 
   private static StoredPoolChange change(StoredPool from, long now, Set<Long> live) {
-    return new StoredPoolChange(from, POOL, now, "x", live, 1_000, StoredPool.StoredGrant::expiresAt, until -> until);
+    return new StoredPoolChange(
+        from, POOL, now, "x", live, 1_000, StoredPool.StoredGrant::expiresAt, until -> until, from.restoringUntil());
+  }
+
+  private static StoredGrant hold(String host, long token, long expiresAt) {
+    return new StoredGrant(host, token, NOW - 1_000, 15_000, expiresAt, 99, 0, 1, true);
+  }
+
+  /**
+   * A value the store lost, created anew by a server that remembers a's hold: a is back with its
+   * token and deadline, the tokens stay above every one seen, and for the window nobody is granted
+   * the free slot: the pool answers no, waits queue, and the window's end hands on in order.
+   */
+  @Test
+  void aValueCreatedAfterALossPutsBackTheRememberedHoldsAndGrantsNothingForTheWindow() {
+    Pool two = new Pool("p", Duration.ofSeconds(300), 2, Set.of(), false);
+    long seenToken = NOW * 1000 + 77;
+    StoredPoolChange created =
+        new StoredPoolChange(StoredPool.empty(8), two, NOW, "x", Set.of(), 1_000, StoredGrant::expiresAt, u -> u, 0);
+    created.restore(
+        new RememberedPool.Restoration(List.of(hold("a", seenToken - 5, NOW + 14_000)), List.of(), seenToken, true),
+        5_000);
+    assertEquals(Optional.empty(), created.tryAcquire("b", Optional.empty()), "a free slot, but restoring");
+    created.enqueue("c", 43, Optional.empty(), NOW + 10_000, Long.MAX_VALUE);
+    StoredPool restored = created.result();
+    assertEquals(List.of("a"), restored.holders().stream().map(StoredGrant::host).toList());
+    assertEquals(seenToken - 5, holder(restored, "a").token());
+    assertEquals(NOW + 5_000, restored.restoringUntil());
+    assertEquals(seenToken, restored.lastToken());
+
+    StoredPoolChange over =
+        new StoredPoolChange(restored, two, NOW + 5_000, "x", Set.of(43L), 1_000, StoredGrant::expiresAt, u -> u, NOW + 5_000);
+    over.maintain();
+    StoredPool after = over.result();
+    assertEquals(0, after.restoringUntil());
+    assertEquals(List.of("a", "c"), after.holders().stream().map(StoredGrant::host).toList());
+    assertTrue(holder(after, "c").token() > seenToken, "the first grant after the loss is above every token seen");
+  }
+
+  /**
+   * In the window, a renewal with its token gives a hold back that no server remembered; not a
+   * token from the future, not a token a holder has, not beyond the pool's slots, and never after
+   * the window (a host whose hold lapsed must learn that it lost it).
+   */
+  @Test
+  void aRenewalInTheWindowGivesItsHoldBackAndNothingElseDoes() {
+    StoredPool restoring =
+        new StoredPool(8, 1, NOW * 1000, 0, List.of(), List.of(), List.of(), List.of(), NOW + 5_000, 5_000);
+    Optional<Duration> lease = Optional.of(Duration.ofSeconds(3));
+
+    StoredPoolChange future = change(restoring, NOW, Set.of());
+    assertEquals(Optional.empty(), future.renew("a", OptionalLong.of((NOW + 2 * 86_400_000L) * 1000), lease));
+    assertEquals(Optional.empty(), future.renew("a", OptionalLong.empty(), lease), "no token, nothing to restore");
+
+    StoredPoolChange renewal = change(restoring, NOW, Set.of());
+    StoredGrant back = renewal.renew("a", OptionalLong.of(NOW * 1000 - 9), lease).orElseThrow();
+    assertEquals(NOW * 1000 - 9, back.token());
+    assertEquals(NOW + 3_000, back.expiresAt(), "held for the lease the renewal names");
+    assertEquals(Optional.empty(), renewal.renew("b", OptionalLong.of(NOW * 1000 - 8), lease), "the one slot is taken");
+
+    StoredPool afterWindow =
+        new StoredPool(8, 1, NOW * 1000, 0, List.of(), List.of(), List.of(), List.of(), NOW - 1, 5_000);
+    assertEquals(
+        Optional.empty(), change(afterWindow, NOW, Set.of()).renew("a", OptionalLong.of(NOW * 1000 - 9), lease));
+    assertEquals(
+        Optional.empty(),
+        change(StoredPool.empty(8), NOW, Set.of()).renew("a", OptionalLong.of(NOW * 1000 - 9), lease),
+        "a pool that is not restoring gives nothing back");
+  }
+
+  /** A remembered hold that finds its slot granted anew is reported, not squeezed in. */
+  @Test
+  void aRememberedHoldThatNoLongerFitsIsReportedNotAdded() {
+    StoredPoolChange fresh = change(StoredPool.empty(8), NOW, Set.of());
+    fresh.tryAcquire("b", Optional.empty()).orElseThrow();
+    StoredPoolChange merge = change(fresh.result(), NOW, Set.of());
+    StoredGrant a = hold("a", 5, NOW + 14_000);
+    merge.restore(new RememberedPool.Restoration(List.of(a), List.of(), 5, false), 5_000);
+    assertEquals(List.of(a), merge.unrestored());
+    assertEquals(List.of("b"), merge.result().holders().stream().map(StoredGrant::host).toList());
   }
 
   /**
@@ -72,7 +151,9 @@ class StoredPoolChangeTest {
     StoredPoolChange edit = change(StoredPool.empty(7), NOW, Set.of());
     edit.tryAcquire("h\u00e9llo w\u00f6rld", Optional.of(Duration.ofSeconds(5)));
     edit.enqueue("b".repeat(255), 42, Optional.of(Duration.ofMillis(1500)), NOW + 10_000, NOW + 3_000);
+    edit.restore(new RememberedPool.Restoration(List.of(), List.of(), 0, true), 5_000);
     StoredPool state = edit.result();
+    assertEquals(NOW + 5_000, state.restoringUntil());
     assertEquals(state, StoredPool.decode(state.encode()));
   }
 

@@ -1,0 +1,124 @@
+package io.distributex.core.shared;
+
+import io.distributex.core.TimeSource;
+import io.distributex.core.shared.StoredPool.StoredGrant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What this server last saw of one pool in the store, kept so that a value the store loses
+ * (memcached restarted, or evicted or flushed it) never hands a held slot to a second host: the
+ * holds and closed slots of the newest version it saw, how long each may still be alive by this
+ * server's own monotonic clock, and the highest token it saw in any epoch.
+ *
+ * <p>A state of another epoch (the store lost the value, and it was created anew) replaces what
+ * is remembered only once the remembered holds that may still be alive are back in it, or this
+ * server has written what it could put back ({@link #restored}). Until then every change this
+ * server makes to the pool first restores them ({@link StoredPoolChange#restore}).
+ */
+final class RememberedPool {
+  /** What a change puts back: see {@link StoredPoolChange#restore}. */
+  record Restoration(
+      List<StoredGrant> holds, List<Long> closedUntil, long tokenFloor, boolean created) {
+    static final Restoration NONE = new Restoration(List.of(), List.of(), 0, false);
+
+    /** Whether there is anything to put back beyond the token floor. */
+    boolean restores() {
+      return created || !holds.isEmpty() || !closedUntil.isEmpty();
+    }
+  }
+
+  private final TimeSource time;
+  private final HoldSightings sightings;
+  private final Set<Long> retired = new HashSet<>();
+  private long epoch;
+  private long version;
+  private StoredPool seen;
+  private long highestToken;
+
+  RememberedPool(TimeSource time, long lockDelayMs) {
+    this.time = time;
+    this.sightings = new HoldSightings(time, lockDelayMs);
+  }
+
+  /**
+   * What to put back into {@code state}: nothing when it is of the epoch this server knows; only
+   * the token floor when this server knows no epoch, or {@code state} is of one that was replaced;
+   * else the remembered holds and closed
+   * slots that may still be alive. {@code state} of version 0 is one the store does not hold: the
+   * change creates it.
+   */
+  synchronized Restoration restorationFor(StoredPool state) {
+    if (state.epoch() == epoch) {
+      return Restoration.NONE;
+    }
+    if (epoch == 0 || retired.contains(state.epoch())) {
+      return new Restoration(List.of(), List.of(), highestToken, false);
+    }
+    long now = time.currentTimeMillis();
+    return new Restoration(
+        seen.holders().stream()
+            .filter(hold -> sightings.endOf(hold) > now && (hold.confirmBy() == 0 || hold.confirmBy() > now))
+            .toList(),
+        seen.closedUntil().stream().filter(until -> sightings.openingOf(until) > now).toList(),
+        highestToken,
+        state.version() == 0);
+  }
+
+  /**
+   * Whether {@code state} (as read; epoch 0 when the store holds nothing) shows that the store
+   * lost the value this server knows, and a change should put back what it remembers.
+   */
+  synchronized boolean lostIn(StoredPool state) {
+    if (epoch == 0 || state.epoch() == epoch || retired.contains(state.epoch())) {
+      return false;
+    }
+    return state.epoch() == 0 || restorationFor(state).restores() && !holdsAllOf(state);
+  }
+
+  /**
+   * Notes a state read from or written to the store (epoch 0: the store holds none; version 0: a
+   * state a change found unchanged and so never wrote).
+   */
+  synchronized void see(StoredPool state) {
+    highestToken = Math.max(highestToken, state.lastToken());
+    if (state.epoch() == 0 || state.version() == 0 || retired.contains(state.epoch())) {
+      return;
+    }
+    if (epoch == 0 || state.epoch() == epoch) {
+      if (state.version() >= version) {
+        adopt(state);
+      }
+    } else if (holdsAllOf(state)) {
+      retired.add(epoch);
+      adopt(state);
+    }
+  }
+
+  /** Notes {@code state}, written with what this server could put back: the lost epoch is done. */
+  synchronized void restored(StoredPool state) {
+    highestToken = Math.max(highestToken, state.lastToken());
+    if (state.version() == 0) {
+      return; // nothing to put back, no window: the store still holds no value
+    }
+    if (epoch != 0 && epoch != state.epoch()) {
+      retired.add(epoch);
+    }
+    adopt(state);
+  }
+
+  /** Whether every remembered hold that may be alive is in {@code state}. */
+  private boolean holdsAllOf(StoredPool state) {
+    Set<Long> tokens = new HashSet<>();
+    state.holders().forEach(holder -> tokens.add(holder.token()));
+    return restorationFor(state).holds().stream().allMatch(hold -> tokens.contains(hold.token()));
+  }
+
+  private void adopt(StoredPool state) {
+    epoch = state.epoch();
+    version = state.version();
+    seen = state;
+    sightings.see(state);
+  }
+}
