@@ -9,7 +9,9 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -59,6 +61,7 @@ final class MemcachedStore implements SharedStore {
     }
   }
 
+  private static final long INCARNATION_FRESH_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
   private static final long CONFLICT = -1;
   private static final long UNKNOWN_CAS = 0;
 
@@ -69,6 +72,7 @@ final class MemcachedStore implements SharedStore {
   private final CasConnections casConnections;
   /** Counts connection losses and reconnects: a cas id remembered before one is not reused. */
   private final AtomicLong connections = new AtomicLong();
+  private final Map<SocketAddress, Incarnation> incarnations = new ConcurrentHashMap<>();
 
   MemcachedStore(List<InetSocketAddress> servers, long operationTimeoutMillis) {
     this.servers = servers.size();
@@ -160,6 +164,36 @@ final class MemcachedStore implements SharedStore {
     }
     return Optional.of(new Versioned(value, written, from.connection()));
   }
+
+  /**
+   * The process id and start time of the memcached that holds {@code pool}'s value, from its
+   * {@code stats} ({@code pid}, {@code time - uptime}), asked at most twice a second: a restarted
+   * memcached has forgotten every value.
+   */
+  @Override
+  public Optional<String> incarnation(String pool) {
+    SocketAddress server = locator.getPrimary(key(pool)).getSocketAddress();
+    Incarnation known = incarnations.get(server);
+    long now = System.nanoTime();
+    if (known != null && now - known.askedAt() < INCARNATION_FRESH_NANOS) {
+      return known.name();
+    }
+    Map<String, String> stats = guard(() -> client.getStats().get(server));
+    Optional<String> name = Optional.empty();
+    if (stats != null && stats.get("pid") != null && stats.get("time") != null && stats.get("uptime") != null) {
+      try {
+        long started = Long.parseLong(stats.get("time")) - Long.parseLong(stats.get("uptime"));
+        name = Optional.of(stats.get("pid") + "@" + started);
+      } catch (NumberFormatException unexpected) {
+        name = Optional.empty();
+      }
+    }
+    incarnations.put(server, new Incarnation(name, now));
+    return name;
+  }
+
+  /** What {@link #incarnation} learnt of one memcached, and when. */
+  private record Incarnation(Optional<String> name, long askedAt) {}
 
   @Override
   public int maxValueBytes() {

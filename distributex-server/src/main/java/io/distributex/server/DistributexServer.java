@@ -162,6 +162,7 @@ public final class DistributexServer implements AutoCloseable {
               config.memcacheServers().stream()
                   .map(address -> new InetSocketAddress(address.host(), address.port()))
                   .toList())
+          .restoreWindow(config.memcacheRestoreWindow())
           .pools(config.pools())
           .maxWaiters(config.maxWaiters())
           .listener(listener)

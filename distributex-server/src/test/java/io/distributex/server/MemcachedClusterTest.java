@@ -95,7 +95,7 @@ class MemcachedClusterTest {
   @Test
   void unreachableMemcachedIsAnErrorNeverAYesAndTheServersRecover() throws Exception {
     DistributexServer server = servers.get(0);
-    assertYes(get(server, "/get/?pool=mutex&host=a"));
+    long token = assertYes(get(server, "/get/?pool=mutex&host=a"));
     memcached.kill();
 
     Reply refused = get(server, "/get/?pool=sem&host=b");
@@ -113,7 +113,12 @@ class MemcachedClusterTest {
 
     memcached.restart();
     ServerTestSupport.awaitValue("health after memcached returns", () -> get(server, "/health").status(), 200);
-    assertYes(get(server, "/get/?pool=mutex&host=b"));
+    // memcached came back empty, but a still holds: no server grants its slot to b, and a's
+    // renewal through any server gives its hold back (if the granting server did not already).
+    assertText(get(servers.get(1), "/get/?pool=mutex&host=b"), 200, "NO");
+    assertText(get(servers.get(2), "/renew/?pool=mutex&host=a&token=" + token), 200, "OK");
+    assertEquals(token, assertYes(get(servers.get(2), "/get/?pool=mutex&host=a")));
+    assertText(get(servers.get(0), "/get/?pool=mutex&host=b"), 200, "NO");
   }
 
   private double sum(String metric, String pool) {

@@ -3,6 +3,7 @@ package io.distributex.core.shared;
 import io.distributex.core.BackendUnavailableException;
 import java.security.SecureRandom;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
@@ -36,6 +37,11 @@ final class PoolValues {
 
   /** A stored value and its state, decoded once. */
   private record Version(StoredValue stored, StoredPool state) {}
+
+  /** See {@link SharedStore#incarnation}. */
+  Optional<String> incarnation(String pool) {
+    return store.incarnation(pool);
+  }
 
   /** The current state, or an empty one of epoch 0 (no epoch yet) when the store holds none. */
   StoredPool read(String pool) {

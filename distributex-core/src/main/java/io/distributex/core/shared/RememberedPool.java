@@ -4,7 +4,9 @@ import io.distributex.core.TimeSource;
 import io.distributex.core.shared.StoredPool.StoredGrant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * What this server last saw of one pool in the store, kept so that a value the store loses
@@ -20,8 +22,12 @@ import java.util.Set;
 final class RememberedPool {
   /** What a change puts back: see {@link StoredPoolChange#restore}. */
   record Restoration(
-      List<StoredGrant> holds, List<Long> closedUntil, long tokenFloor, boolean created) {
-    static final Restoration NONE = new Restoration(List.of(), List.of(), 0, false);
+      List<StoredGrant> holds,
+      List<Long> closedUntil,
+      long tokenFloor,
+      boolean created,
+      Optional<String> incarnation) {
+    static final Restoration NONE = new Restoration(List.of(), List.of(), 0, false, Optional.empty());
 
     /** Whether there is anything to put back beyond the token floor. */
     boolean restores() {
@@ -36,6 +42,7 @@ final class RememberedPool {
   private long version;
   private StoredPool seen;
   private long highestToken;
+  private Optional<String> incarnation = Optional.empty();
 
   RememberedPool(TimeSource time, long lockDelayMs) {
     this.time = time;
@@ -47,14 +54,18 @@ final class RememberedPool {
    * the token floor when this server knows no epoch, or {@code state} is of one that was replaced;
    * else the remembered holds and closed
    * slots that may still be alive. {@code state} of version 0 is one the store does not hold: the
-   * change creates it.
+   * change creates it, restoring when this server knew the pool's value, or knew the store process
+   * that held it before {@code incarnationNow} (a restart that lost every value).
    */
-  synchronized Restoration restorationFor(StoredPool state) {
+  synchronized Restoration restorationFor(
+      StoredPool state, Supplier<Optional<String>> incarnationNow) {
     if (state.epoch() == epoch) {
       return Restoration.NONE;
     }
     if (epoch == 0 || retired.contains(state.epoch())) {
-      return new Restoration(List.of(), List.of(), highestToken, false);
+      Optional<String> now = state.version() == 0 ? incarnationNow.get() : Optional.empty();
+      boolean restarted = incarnation.isPresent() && now.isPresent() && !incarnation.equals(now);
+      return new Restoration(List.of(), List.of(), highestToken, restarted, now);
     }
     long now = time.currentTimeMillis();
     return new Restoration(
@@ -63,18 +74,29 @@ final class RememberedPool {
             .toList(),
         seen.closedUntil().stream().filter(until -> sightings.openingOf(until) > now).toList(),
         highestToken,
-        state.version() == 0);
+        state.version() == 0,
+        state.version() == 0 ? incarnationNow.get() : Optional.empty());
   }
 
   /**
    * Whether {@code state} (as read; epoch 0 when the store holds nothing) shows that the store
    * lost the value this server knows, and a change should put back what it remembers.
    */
-  synchronized boolean lostIn(StoredPool state) {
+  synchronized boolean lostIn(StoredPool state, Optional<String> incarnationNow) {
+    if (state.epoch() == 0) {
+      return epoch != 0 || incarnation.isPresent() && incarnationNow.isPresent() && !incarnation.equals(incarnationNow);
+    }
     if (epoch == 0 || state.epoch() == epoch || retired.contains(state.epoch())) {
       return false;
     }
-    return state.epoch() == 0 || restorationFor(state).restores() && !holdsAllOf(state);
+    return restorationFor(state, () -> incarnationNow).restores() && !holdsAllOf(state);
+  }
+
+  /** Notes the store process that holds the pool's value now (see {@link SharedStore#incarnation}). */
+  synchronized void seeIncarnation(Optional<String> now) {
+    if (now.isPresent()) {
+      incarnation = now;
+    }
   }
 
   /**
@@ -97,8 +119,9 @@ final class RememberedPool {
   }
 
   /** Notes {@code state}, written with what this server could put back: the lost epoch is done. */
-  synchronized void restored(StoredPool state) {
+  synchronized void restored(StoredPool state, Restoration restoration) {
     highestToken = Math.max(highestToken, state.lastToken());
+    seeIncarnation(restoration.incarnation());
     if (state.version() == 0) {
       return; // nothing to put back, no window: the store still holds no value
     }
@@ -112,7 +135,7 @@ final class RememberedPool {
   private boolean holdsAllOf(StoredPool state) {
     Set<Long> tokens = new HashSet<>();
     state.holders().forEach(holder -> tokens.add(holder.token()));
-    return restorationFor(state).holds().stream().allMatch(hold -> tokens.contains(hold.token()));
+    return restorationFor(state, Optional::empty).holds().stream().allMatch(hold -> tokens.contains(hold.token()));
   }
 
   private void adopt(StoredPool state) {

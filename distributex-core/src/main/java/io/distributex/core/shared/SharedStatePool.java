@@ -111,10 +111,13 @@ final class SharedStatePool implements PoolState {
     this.remembered = new RememberedPool(time, pool.lockDelay().toMillis());
   }
 
-  /** Starts looking at the pool's value every {@link SharedTiming#watchMs}, unless that is 0. */
+  /**
+   * Starts looking at the pool's value now and every {@link SharedTiming#watchMs}, unless that is
+   * 0.
+   */
   synchronized void startWatching() {
     if (timing.watchMs() > 0 && !closed) {
-      watch = time.schedule(() -> io.execute(this::watch), timing.watchMs());
+      watch = time.schedule(() -> io.execute(this::watch), 0);
     }
   }
 
@@ -205,7 +208,7 @@ final class SharedStatePool implements PoolState {
   /** The stored state; when the store lost it, after putting back what this server remembers. */
   private StoredPool readRestored() {
     StoredPool state = store.read(pool.name());
-    return remembered.lostIn(state) ? change(StoredPoolChange::result) : state;
+    return remembered.lostIn(state, Optional.empty()) ? change(StoredPoolChange::result) : state;
   }
 
   /** Fails the waits at once, without the store; {@link #leaveAbandoned} then cleans up. */
@@ -309,7 +312,7 @@ final class SharedStatePool implements PoolState {
     sightings.see(written.state());
     StoredPoolChange edit = applied.get();
     if (edit.restoration().restores()) {
-      remembered.restored(written.state());
+      remembered.restored(written.state(), edit.restoration());
       edit.unrestored().forEach(this::warnUnrestored);
     } else {
       remembered.see(written.state());
@@ -374,7 +377,8 @@ final class SharedStatePool implements PoolState {
             sightings::endOf,
             sightings::openingOf,
             sightings.windowEndOf(state));
-    edit.restore(remembered.restorationFor(state), timing.restoreWindowMs());
+    edit.restore(
+        remembered.restorationFor(state, () -> store.incarnation(pool.name())), timing.restoreWindowMs());
     for (LocalWait wait : mine) {
       if (wait.lostWithEpoch(state) && !contains(state, wait.id) && !edit.queues(wait.host)
           && !edit.holds(wait.host) && wait.giveUpAt > now) {
@@ -532,13 +536,18 @@ final class SharedStatePool implements PoolState {
       }
     }
     try {
+      Optional<String> incarnation = store.incarnation(pool.name());
       StoredPool state = store.read(pool.name());
-      if (remembered.lostIn(state)) {
-        LOG.log(Level.WARNING, "pool " + pool.name() + ": the store lost its value; restoring the holds this server knows");
+      if (remembered.lostIn(state, incarnation)) {
+        LOG.log(
+            Level.WARNING,
+            "pool " + pool.name() + ": the store lost its value (a restart, an eviction or a flush);"
+                + " putting back the holds this server knows");
         change(edit -> null);
       } else {
         remembered.see(state);
       }
+      remembered.seeIncarnation(incarnation);
     } catch (RuntimeException failed) {
       log(failed);
     }

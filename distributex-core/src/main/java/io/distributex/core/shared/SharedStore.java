@@ -25,6 +25,15 @@ public interface SharedStore extends AutoCloseable {
    */
   Optional<StoredValue> write(String pool, StoredValue read, byte[] value);
 
+  /**
+   * Names the life of the store process that holds {@code pool}'s value: it changes when that
+   * process restarts and forgets everything, so a server can tell a value lost in a restart from
+   * one that was never written. Empty when the store cannot tell, or never forgets.
+   */
+  default Optional<String> incarnation(String pool) {
+    return Optional.empty();
+  }
+
   /** Throws unless every part of the store answers now. */
   void ping();
 

@@ -38,7 +38,7 @@ class StoredPoolChangeTest {
     StoredPoolChange created =
         new StoredPoolChange(StoredPool.empty(8), two, NOW, "x", Set.of(), 1_000, StoredGrant::expiresAt, u -> u, 0);
     created.restore(
-        new RememberedPool.Restoration(List.of(hold("a", seenToken - 5, NOW + 14_000)), List.of(), seenToken, true),
+        new RememberedPool.Restoration(List.of(hold("a", seenToken - 5, NOW + 14_000)), List.of(), seenToken, true, Optional.empty()),
         5_000);
     assertEquals(Optional.empty(), created.tryAcquire("b", Optional.empty()), "a free slot, but restoring");
     created.enqueue("c", 43, Optional.empty(), NOW + 10_000, Long.MAX_VALUE);
@@ -95,7 +95,7 @@ class StoredPoolChangeTest {
     fresh.tryAcquire("b", Optional.empty()).orElseThrow();
     StoredPoolChange merge = change(fresh.result(), NOW, Set.of());
     StoredGrant a = hold("a", 5, NOW + 14_000);
-    merge.restore(new RememberedPool.Restoration(List.of(a), List.of(), 5, false), 5_000);
+    merge.restore(new RememberedPool.Restoration(List.of(a), List.of(), 5, false, Optional.empty()), 5_000);
     assertEquals(List.of(a), merge.unrestored());
     assertEquals(List.of("b"), merge.result().holders().stream().map(StoredGrant::host).toList());
   }
@@ -151,7 +151,7 @@ class StoredPoolChangeTest {
     StoredPoolChange edit = change(StoredPool.empty(7), NOW, Set.of());
     edit.tryAcquire("h\u00e9llo w\u00f6rld", Optional.of(Duration.ofSeconds(5)));
     edit.enqueue("b".repeat(255), 42, Optional.of(Duration.ofMillis(1500)), NOW + 10_000, NOW + 3_000);
-    edit.restore(new RememberedPool.Restoration(List.of(), List.of(), 0, true), 5_000);
+    edit.restore(new RememberedPool.Restoration(List.of(), List.of(), 0, true, Optional.empty()), 5_000);
     StoredPool state = edit.result();
     assertEquals(NOW + 5_000, state.restoringUntil());
     assertEquals(state, StoredPool.decode(state.encode()));

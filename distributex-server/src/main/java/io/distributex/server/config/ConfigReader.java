@@ -31,7 +31,7 @@ final class ConfigReader {
           "journal");
   private static final List<String> POOL_KEYS =
       List.of("name", "expire", "maxlocks", "servers", "strict", "lockdelay");
-  private static final List<String> MEMCACHE_KEYS = List.of("servers");
+  private static final List<String> MEMCACHE_KEYS = List.of("servers", "restorewindow");
   private static final List<String> AUTH_KEYS = List.of("secret", "clients", "admin");
   private static final List<String> TLS_KEYS = List.of("keystore", "password");
 
@@ -59,6 +59,7 @@ final class ConfigReader {
             : maxWaiters.integer(1, Integer.MAX_VALUE),
         backendKind,
         memcacheServers(settings),
+        restoreWindow(settings.get("memcache")),
         auth == null ? Optional.empty() : Optional.of(auth(auth)),
         tls == null ? Optional.empty() : Optional.of(tls(tls, baseDir)),
         journal(settings.get("journal"), backendKind, baseDir),
@@ -93,6 +94,14 @@ final class ConfigReader {
       default ->
           throw value.error("unknown backend '" + text + "' (expected inmemory or memcache)");
     };
+  }
+
+  /** {@code memcache: restorewindow: S}, whole seconds; the default when absent. */
+  private static Duration restoreWindow(YamlValue section) throws ConfigException {
+    YamlValue window = section == null ? null : section.settings(MEMCACHE_KEYS).get("restorewindow");
+    return window == null
+        ? DistributexConfig.DEFAULT_RESTORE_WINDOW
+        : Duration.ofSeconds(window.integer(0, Integer.MAX_VALUE));
   }
 
   private static List<MemcacheAddress> memcacheServers(Map<String, YamlValue> settings)

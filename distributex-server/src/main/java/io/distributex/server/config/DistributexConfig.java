@@ -7,6 +7,7 @@ import com.google.common.collect.ImmutableList;
 import io.distributex.core.Names;
 import io.distributex.core.Pool;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -23,6 +24,8 @@ import java.util.Set;
  * @param backend where the locks are kept
  * @param memcacheServers the memcached servers; always at least one (used only by the memcache
  *     backend)
+ * @param memcacheRestoreWindow how long a pool whose value memcached lost grants nothing, so that
+ *     its holders can renew their holds back
  * @param auth the accepted secrets; empty: every call is open
  * @param tls the keystore to serve HTTPS with; empty: plain HTTP
  * @param journal the in-memory backend's journal file; empty: nothing survives a restart
@@ -34,6 +37,7 @@ public record DistributexConfig(
     int maxWaiters,
     BackendKind backend,
     List<MemcacheAddress> memcacheServers,
+    Duration memcacheRestoreWindow,
     Optional<AuthConfig> auth,
     Optional<TlsConfig> tls,
     Optional<Path> journal,
@@ -51,6 +55,12 @@ public record DistributexConfig(
   public static final MemcacheAddress DEFAULT_MEMCACHE =
       new MemcacheAddress("localhost", MemcacheAddress.DEFAULT_PORT);
 
+  /**
+   * Two renewal intervals of the Java client and the command, whose default lease (15 s) they renew
+   * every third of.
+   */
+  public static final Duration DEFAULT_RESTORE_WINDOW = Duration.ofSeconds(10);
+
   public DistributexConfig {
     checkArgument(port >= 0 && port <= 65535, "port must be 0 to 65535 (got %s)", port);
     Names.check("bind address", bind);
@@ -58,6 +68,7 @@ public record DistributexConfig(
     requireNonNull(backend, "backend");
     memcacheServers = ImmutableList.copyOf(memcacheServers);
     checkArgument(!memcacheServers.isEmpty(), "at least one memcache server is required");
+    checkArgument(!memcacheRestoreWindow.isNegative(), "the restore window must not be negative");
     requireNonNull(auth, "auth");
     requireNonNull(tls, "tls");
     requireNonNull(journal, "journal");
@@ -80,6 +91,7 @@ public record DistributexConfig(
         DEFAULT_MAX_WAITERS,
         BackendKind.INMEMORY,
         List.of(DEFAULT_MEMCACHE),
+        DEFAULT_RESTORE_WINDOW,
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
@@ -89,13 +101,13 @@ public record DistributexConfig(
   /** This configuration listening on {@code port} instead (the server's {@code -p}). */
   public DistributexConfig withPort(int port) {
     return new DistributexConfig(
-        port, bind, maxWaiters, backend, memcacheServers, auth, tls, journal, pools);
+        port, bind, maxWaiters, backend, memcacheServers, memcacheRestoreWindow, auth, tls, journal, pools);
   }
 
   /** This configuration listening on {@code bind} instead (the server's {@code -b}). */
   public DistributexConfig withBind(String bind) {
     return new DistributexConfig(
-        port, bind, maxWaiters, backend, memcacheServers, auth, tls, journal, pools);
+        port, bind, maxWaiters, backend, memcacheServers, memcacheRestoreWindow, auth, tls, journal, pools);
   }
 
   /** The pool named {@code name}, if there is one. */

@@ -181,6 +181,7 @@ class ConfigLoaderTest {
         maxWaiters,
         BackendKind.INMEMORY,
         DistributexConfig.defaults().memcacheServers(),
+        DistributexConfig.DEFAULT_RESTORE_WINDOW,
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
@@ -232,6 +233,11 @@ class ConfigLoaderTest {
             new MemcacheAddress("::1", 11211),
             new MemcacheAddress("b", 11211)),
         config.memcacheServers());
+    assertEquals(DistributexConfig.DEFAULT_RESTORE_WINDOW, config.memcacheRestoreWindow());
+    assertEquals(
+        Duration.ofSeconds(3),
+        parse("backend: memcache\nmemcache:\n  servers: a\n  restorewindow: 3\npools: [{name: p}]\n")
+            .memcacheRestoreWindow());
   }
 
   @Test
@@ -354,7 +360,7 @@ class ConfigLoaderTest {
         "t.yaml:4: tls.pasword: unknown key (known: keystore, password)");
     assertRefused(
         "pools: [{name: p}]\nmemcache:\n  hosts: a\n",
-        "t.yaml:3: memcache.hosts: unknown key (known: servers)");
+        "t.yaml:3: memcache.hosts: unknown key (known: servers, restorewindow)");
   }
 
   @Test
@@ -558,6 +564,9 @@ class ConfigLoaderTest {
     assertRefused(
         "pools: [{name: p}]\nmemcache:\n  servers: []\n",
         "t.yaml:3: memcache.servers: at least one server is required");
+    assertRefused(
+        "pools: [{name: p}]\nmemcache:\n  servers: a\n  restorewindow: -1\n",
+        "t.yaml:4: memcache.restorewindow: must be a non-negative integer (got '-1')");
     assertRefused(
         "pools: [{name: p}]\nmemcache: {}\n",
         "t.yaml:2: memcache.servers: missing: list the memcached servers as host:port");
