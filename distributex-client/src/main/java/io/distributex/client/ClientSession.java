@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * What the classes of this package share for one client: its identity and settings, the transport
@@ -38,6 +39,7 @@ final class ClientSession {
   private final Set<Acquisition> acquisitions = ConcurrentHashMap.newKeySet();
   private final Set<Grant> grants = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicInteger leases = new AtomicInteger();
 
   ClientSession(Settings settings) {
     this.settings = settings;
@@ -80,9 +82,7 @@ final class ClientSession {
    */
   Acquisition acquire(String pool, Duration wait) {
     Transport.checkName("pool", pool);
-    if (closed.get()) {
-      throw new IllegalStateException("the client is closed");
-    }
+    checkOpen();
     Acquisition acquisition = Acquisition.start(this, pool, wait);
     acquisitions.add(acquisition);
     acquisition.settled().whenComplete((ignored, error) -> acquisitions.remove(acquisition));
@@ -135,6 +135,13 @@ final class ClientSession {
     events.shutdown();
   }
 
+  /** Throws when the session is closed. */
+  void checkOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException("the client is closed");
+    }
+  }
+
   LocalTurns turns(String pool) {
     return turns.computeIfAbsent(pool, name -> new LocalTurns());
   }
@@ -162,13 +169,32 @@ final class ClientSession {
     return send("renew/", pool, timeout, "token", Long.toString(token));
   }
 
-  /** Sends {@code call} for pool and this client's host, then {@code extra} pairs (null: left out). */
+  /** A host name of its own for a new lease: this client's identity plus {@code /N}. */
+  String leaseHolder() {
+    return Identity.suffixed(identity(), "/" + leases.incrementAndGet());
+  }
+
+  /** {@code /get/} as {@code host} (a lease's holder), for {@code lease}. */
+  CompletableFuture<Reply> getAs(String host, String pool, Duration lease) {
+    return sendAs(host, "get/", pool, requestTimeout(), "lease", Transport.seconds(lease));
+  }
+
+  /** {@code /release/} as {@code host} (a lease's holder) of its grant {@code token}. */
+  CompletableFuture<Reply> releaseAs(String host, String pool, long token) {
+    return sendAs(host, "release/", pool, requestTimeout(), "token", Long.toString(token));
+  }
+
   private CompletableFuture<Reply> send(String call, String pool, Duration timeout, String... extra) {
+    return sendAs(identity(), call, pool, timeout, extra);
+  }
+
+  /** Sends {@code call} for pool and {@code host}, then {@code extra} pairs (null: left out). */
+  private CompletableFuture<Reply> sendAs(String host, String call, String pool, Duration timeout, String... extra) {
     String[] all = new String[4 + extra.length];
     all[0] = "pool";
     all[1] = pool;
     all[2] = "host";
-    all[3] = identity();
+    all[3] = host;
     System.arraycopy(extra, 0, all, 4, extra.length);
     return transport.send(call, Transport.query(all), timeout);
   }
@@ -191,8 +217,9 @@ final class ClientSession {
   }
 
   /** Holds the grant {@code yes} brought at {@code arrivedNanos}: renews it as from then. */
-  Grant hold(String pool, Reply yes, long arrivedNanos) {
+  Grant hold(String pool, Reply yes, long askedNanos, long arrivedNanos) {
     Grant grant = new Grant(this, pool, yes, arrivedNanos);
+    tell(listener -> listener.acquired(pool, Duration.ofNanos(arrivedNanos - askedNanos)));
     grants.add(grant);
     grant.startRenewing();
     return grant;
@@ -202,6 +229,14 @@ final class ClientSession {
   void released(Grant grant) {
     grants.remove(grant);
     turns(grant.pool()).give();
+  }
+
+  /** Tells the client's {@link ClientListener}, if it has one, about {@code event}: see runListener. */
+  void tell(Consumer<ClientListener> event) {
+    ClientListener listener = settings.listener();
+    if (listener != null) {
+      runListener(() -> event.accept(listener));
+    }
   }
 
   /** Tells {@code listener} on the events thread, or on this one once the session is closing. */

@@ -175,6 +175,7 @@ final class Grant implements DistributedLock {
           expiresAt == null ? "never: release it by hand" : "at " + expiresAt);
     } finally {
       session.released(this);
+      session.tell(listener -> listener.released(pool, Duration.ofNanos(System.nanoTime() - arrivedNanos)));
     }
   }
 
@@ -199,8 +200,9 @@ final class Grant implements DistributedLock {
                 lose("the server no longer holds it (renewal refused)");
               } else {
                 Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
-                String why = cause != null ? cause.getMessage() : reply.sentence();
-                LOG.log(Level.WARNING, "pool {0}: renewal of grant {1} failed: {2}", pool, Long.toString(token), why);
+                Throwable why = cause != null ? cause : reply.failure();
+                LOG.log(Level.WARNING, "pool {0}: renewal of grant {1} failed: {2}", pool, Long.toString(token), why.getMessage());
+                session.tell(listener -> listener.renewFailed(pool, why));
                 isHeld();
               }
             });
@@ -231,6 +233,7 @@ final class Grant implements DistributedLock {
     }
     stopRenewing();
     LOG.log(Level.WARNING, "pool {0}: lock lost (grant {1}): {2}", pool, Long.toString(token), because);
+    session.tell(listener -> listener.lost(pool, because));
     toTell.forEach(session::runListener);
   }
 
