@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -179,9 +180,28 @@ final class ClientSession {
     return sendAs(host, "get/", pool, requestTimeout(), "lease", Transport.seconds(lease));
   }
 
-  /** {@code /release/} as {@code host} (a lease's holder) of its grant {@code token}. */
-  CompletableFuture<Reply> releaseAs(String host, String pool, long token) {
-    return sendAs(host, "release/", pool, requestTimeout(), "token", Long.toString(token));
+  /**
+   * Releases {@code host}'s grant {@code token} of {@code pool} and waits for the answer; logs
+   * instead of throwing, since the hold then ends by itself ({@code endsBy} says when, for the log).
+   */
+  void releaseQuietly(String host, String pool, long token, String endsBy) {
+    String grant = Long.toString(token);
+    try {
+      Reply reply = sendAs(host, "release/", pool, requestTimeout(), "token", grant).join();
+      if (reply.is(409, "NO")) {
+        LOG.log(Level.DEBUG, "pool {0}: grant {1} had already ended when released", pool, grant);
+      } else if (!reply.is(200, "OK")) {
+        LOG.log(Level.WARNING, "pool {0}: release of grant {1} refused: {2}", pool, grant, reply.sentence());
+      }
+    } catch (CompletionException | DistributexException failed) {
+      LOG.log(
+          Level.WARNING,
+          "pool {0}: could not release grant {1} ({2}); it ends by itself {3}",
+          pool,
+          grant,
+          Transport.failure(failed).getMessage(),
+          endsBy);
+    }
   }
 
   private CompletableFuture<Reply> send(String call, String pool, Duration timeout, String... extra) {

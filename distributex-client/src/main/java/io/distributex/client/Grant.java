@@ -157,22 +157,8 @@ final class Grant implements DistributedLock {
       listeners.clear();
     }
     try {
-      Reply reply = session.release(pool, Long.toString(token)).join();
-      if (reply.is(409, "NO")) {
-        LOG.log(Level.DEBUG, "pool {0}: grant {1} had already ended when released", pool, Long.toString(token));
-      } else if (!reply.is(200, "OK")) {
-        LOG.log(Level.WARNING, "pool {0}: release of grant {1} refused: {2}", pool, Long.toString(token), reply.sentence());
-      }
-    } catch (CompletionException | DistributexException failed) {
-      // close() must not throw for an unreachable server: the hold ends by itself.
-      Throwable cause = failed instanceof CompletionException ? failed.getCause() : failed;
-      LOG.log(
-          Level.WARNING,
-          "pool {0}: could not release grant {1} ({2}); it ends by itself {3}",
-          pool,
-          Long.toString(token),
-          cause.getMessage(),
-          expiresAt == null ? "never: release it by hand" : "at " + expiresAt);
+      session.releaseQuietly(
+          session.identity(), pool, token, expiresAt == null ? "never: release it by hand" : "at " + expiresAt);
     } finally {
       session.released(this);
       session.tell(listener -> listener.released(pool, Duration.ofNanos(System.nanoTime() - arrivedNanos)));

@@ -1,6 +1,5 @@
 package io.distributex.client;
 
-import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -15,8 +14,6 @@ import java.util.concurrent.CompletionException;
  * the lease is over, as it is on a {@code NO}.
  */
 final class LeaseHold implements Lease {
-  private static final System.Logger LOG = System.getLogger(LeaseHold.class.getName());
-
   private final ClientSession session;
   private final String pool;
   private final String holder;
@@ -92,7 +89,7 @@ final class LeaseHold implements Lease {
     checkGrant(reply, pool);
     long granted = reply.token().getAsLong();
     if (granted != token) {
-      releaseQuietly(granted);
+      session.releaseQuietly(holder, pool, granted, "at the end of its period");
       end("its hold had ended; the new grant " + granted + " was given back");
       return false;
     }
@@ -113,7 +110,7 @@ final class LeaseHold implements Lease {
         return;
       }
     }
-    releaseQuietly(token);
+    session.releaseQuietly(holder, pool, token, "at " + expiresAt());
     session.tell(listener -> listener.released(pool, Duration.ofNanos(System.nanoTime() - grantedNanos)));
   }
 
@@ -122,24 +119,6 @@ final class LeaseHold implements Lease {
       ended = true;
     }
     session.tell(listener -> listener.lost(pool, "lease " + token + ": " + reason));
-  }
-
-  /** Releases grant {@code grant} of this lease's host; logs instead of throwing. */
-  private void releaseQuietly(long grant) {
-    try {
-      Reply reply = session.releaseAs(holder, pool, grant).join();
-      if (!reply.is(200, "OK") && !reply.is(409, "NO")) {
-        LOG.log(Level.WARNING, "pool {0}: release of lease {1} refused: {2}", pool, Long.toString(grant), reply.sentence());
-      }
-    } catch (CompletionException | DistributexException failed) {
-      Throwable cause = failed instanceof CompletionException ? failed.getCause() : failed;
-      LOG.log(
-          Level.WARNING,
-          "pool {0}: could not release lease {1} ({2}); it ends by itself",
-          pool,
-          Long.toString(grant),
-          cause.getMessage());
-    }
   }
 
   /** The answer of a call, or its failure as a {@link DistributexException}. */
