@@ -180,6 +180,11 @@ final class ClientSession {
     return sendAs(host, "get/", pool, requestTimeout(), "lease", Transport.seconds(lease));
   }
 
+  /** {@code /release/} of whatever {@code host} holds of {@code pool}, answer left unread. */
+  void releaseInBackground(String host, String pool) {
+    sendAs(host, "release/", pool, requestTimeout());
+  }
+
   /**
    * Releases {@code host}'s grant {@code token} of {@code pool} and waits for the answer; logs
    * instead of throwing, since the hold then ends by itself ({@code endsBy} says when, for the log).

@@ -35,8 +35,11 @@ import javax.net.ssl.SSLContext;
  * all its threads are daemon threads. {@link #close()} releases what the client still holds and
  * ends its threads.
  *
+ * <p>Besides locks, which renew themselves while held, a client takes {@link Lease}s: a slot for a
+ * period of the caller's choosing, never renewed, as a job scheduler wants.
+ *
  * <p>Failures are {@link DistributexException}s carrying the server's sentence; "busy" is never an
- * exception but an empty {@code Optional} from the {@code tryLock} methods.
+ * exception but an empty {@code Optional} from the {@code tryLock} and {@code tryLease} methods.
  */
 public final class DistributexClient implements AutoCloseable {
   private final ClientSession session;

@@ -40,7 +40,15 @@ final class LeaseHold implements Lease {
     session.checkOpen();
     String holder = session.leaseHolder();
     long asked = System.nanoTime();
-    Reply reply = answer(session.getAs(holder, pool, period));
+    Reply reply;
+    try {
+      reply = answer(session.getAs(holder, pool, period));
+    } catch (ServerUnavailableException unanswered) {
+      // The server may have granted it all the same: free the holder rather than keep the pool
+      // for the whole period, without waiting (no one else acts as this holder).
+      session.releaseInBackground(holder, pool);
+      throw unanswered;
+    }
     if (reply.is(200, "NO")) {
       return Optional.empty();
     }

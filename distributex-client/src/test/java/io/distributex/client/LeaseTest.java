@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.distributex.testing.ReplyDroppingProxy;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -87,6 +91,25 @@ class LeaseTest {
       assertFalse(lease.holdFor(Duration.ofMinutes(1)));
       assertEquals(List.of(taken.token()), server.tokens("mutex"));
       assertNotEquals(lease.token(), taken.token());
+    }
+  }
+
+  /**
+   * Fault: the answer to a lease's {@code /get/} is lost (a proxy passes the request on and drops
+   * the reply) although the server granted it. Without giving the holder's grant back, the pool
+   * would stay held for the whole period by a lease nobody has.
+   */
+  @Test
+  void aLeaseWhoseAnswerIsLostIsGivenBack() throws Exception {
+    try (ReplyDroppingProxy proxy = new ReplyDroppingProxy(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.uri().getPort()));
+        DistributexClient viaProxy =
+            DistributexClient.builder()
+                .server(URI.create("http://127.0.0.1:" + proxy.address().getPort() + "/"))
+                .requestTimeout(Duration.ofSeconds(1))
+                .build()) {
+      proxy.dropReplies();
+      assertThrows(ServerUnavailableException.class, () -> viaProxy.tryLease("mutex", Duration.ofSeconds(50)));
+      eventually("the unanswered grant was given back", () -> server.holders("mutex").isEmpty());
     }
   }
 
