@@ -36,6 +36,8 @@ final class Acquisition {
   private final String pool;
   private final boolean now;
   private final boolean timed;
+  /** When the caller asked ({@link System#nanoTime()}), for {@link ClientListener#acquired}. */
+  private final long askedNanos;
   private final long deadline;
   private final LocalTurns turns;
   private final CompletableFuture<Optional<Grant>> result = new CompletableFuture<>();
@@ -67,7 +69,8 @@ final class Acquisition {
     this.pool = pool;
     this.now = wait != null && wait.isZero();
     this.timed = wait != null && !now;
-    this.deadline = timed ? System.nanoTime() + wait.toNanos() : 0;
+    this.askedNanos = System.nanoTime();
+    this.deadline = timed ? askedNanos + wait.toNanos() : 0;
     this.turns = session.turns(pool);
   }
 
@@ -212,10 +215,7 @@ final class Acquisition {
     DistributexException failed = error == null ? null : Transport.failure(error);
     boolean yes = failed == null && reply.is(200, "YES");
     if (yes && reply.token().isEmpty()) {
-      failed =
-          new DistributexException(
-              "server " + reply.server() + " granted pool '" + pool + "' without a fencing token"
-                  + " (X-Distributex-Token): it does not speak the Distributex 1.0 protocol");
+      failed = reply.tokenMissing(pool);
       yes = false;
     }
     Runnable next = null;
@@ -341,7 +341,7 @@ final class Acquisition {
       yes = granted;
       arrivedNanos = grantArrivedNanos;
     }
-    Grant grant = session.hold(pool, yes, arrivedNanos);
+    Grant grant = session.hold(pool, yes, askedNanos, arrivedNanos);
     if (!result.complete(Optional.of(grant))) {
       grant.close(); // Given up at the same moment: nobody will use it.
     }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * What the classes of this package share for one client: its identity and settings, the transport
@@ -38,6 +40,7 @@ final class ClientSession {
   private final Set<Acquisition> acquisitions = ConcurrentHashMap.newKeySet();
   private final Set<Grant> grants = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicInteger leases = new AtomicInteger();
 
   ClientSession(Settings settings) {
     this.settings = settings;
@@ -80,9 +83,7 @@ final class ClientSession {
    */
   Acquisition acquire(String pool, Duration wait) {
     Transport.checkName("pool", pool);
-    if (closed.get()) {
-      throw new IllegalStateException("the client is closed");
-    }
+    checkOpen();
     Acquisition acquisition = Acquisition.start(this, pool, wait);
     acquisitions.add(acquisition);
     acquisition.settled().whenComplete((ignored, error) -> acquisitions.remove(acquisition));
@@ -135,6 +136,13 @@ final class ClientSession {
     events.shutdown();
   }
 
+  /** Throws when the session is closed. */
+  void checkOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException("the client is closed");
+    }
+  }
+
   LocalTurns turns(String pool) {
     return turns.computeIfAbsent(pool, name -> new LocalTurns());
   }
@@ -166,13 +174,56 @@ final class ClientSession {
     return send("renew/", pool, timeout, "token", Long.toString(token), "lease", Transport.seconds(lease()));
   }
 
-  /** Sends {@code call} for pool and this client's host, then {@code extra} pairs (null: left out). */
+  /** A host name of its own for a new lease: this client's identity plus {@code /N}. */
+  String leaseHolder() {
+    return Identity.suffixed(identity(), "/" + leases.incrementAndGet());
+  }
+
+  /** {@code /get/} as {@code host} (a lease's holder), for {@code lease}. */
+  CompletableFuture<Reply> getAs(String host, String pool, Duration lease) {
+    return sendAs(host, "get/", pool, requestTimeout(), "lease", Transport.seconds(lease));
+  }
+
+  /** {@code /release/} of whatever {@code host} holds of {@code pool}, answer left unread. */
+  void releaseInBackground(String host, String pool) {
+    sendAs(host, "release/", pool, requestTimeout());
+  }
+
+  /**
+   * Releases {@code host}'s grant {@code token} of {@code pool} and waits for the answer; logs
+   * instead of throwing, since the hold then ends by itself ({@code endsBy} says when, for the log).
+   */
+  void releaseQuietly(String host, String pool, long token, String endsBy) {
+    String grant = Long.toString(token);
+    try {
+      Reply reply = sendAs(host, "release/", pool, requestTimeout(), "token", grant).join();
+      if (reply.is(409, "NO")) {
+        LOG.log(Level.DEBUG, "pool {0}: grant {1} had already ended when released", pool, grant);
+      } else if (!reply.is(200, "OK")) {
+        LOG.log(Level.WARNING, "pool {0}: release of grant {1} refused: {2}", pool, grant, reply.sentence());
+      }
+    } catch (CompletionException | DistributexException failed) {
+      LOG.log(
+          Level.WARNING,
+          "pool {0}: could not release grant {1} ({2}); it ends by itself {3}",
+          pool,
+          grant,
+          Transport.failure(failed).getMessage(),
+          endsBy);
+    }
+  }
+
   private CompletableFuture<Reply> send(String call, String pool, Duration timeout, String... extra) {
+    return sendAs(identity(), call, pool, timeout, extra);
+  }
+
+  /** Sends {@code call} for pool and {@code host}, then {@code extra} pairs (null: left out). */
+  private CompletableFuture<Reply> sendAs(String host, String call, String pool, Duration timeout, String... extra) {
     String[] all = new String[4 + extra.length];
     all[0] = "pool";
     all[1] = pool;
     all[2] = "host";
-    all[3] = identity();
+    all[3] = host;
     System.arraycopy(extra, 0, all, 4, extra.length);
     return transport.send(call, Transport.query(all), timeout);
   }
@@ -195,8 +246,9 @@ final class ClientSession {
   }
 
   /** Holds the grant {@code yes} brought at {@code arrivedNanos}: renews it as from then. */
-  Grant hold(String pool, Reply yes, long arrivedNanos) {
+  Grant hold(String pool, Reply yes, long askedNanos, long arrivedNanos) {
     Grant grant = new Grant(this, pool, yes, arrivedNanos);
+    tell(listener -> listener.acquired(pool, Duration.ofNanos(arrivedNanos - askedNanos)));
     grants.add(grant);
     grant.startRenewing();
     return grant;
@@ -206,6 +258,14 @@ final class ClientSession {
   void released(Grant grant) {
     grants.remove(grant);
     turns(grant.pool()).give();
+  }
+
+  /** Tells the client's {@link ClientListener}, if it has one, about {@code event}: see runListener. */
+  void tell(Consumer<ClientListener> event) {
+    ClientListener listener = settings.listener();
+    if (listener != null) {
+      runListener(() -> event.accept(listener));
+    }
   }
 
   /** Tells {@code listener} on the events thread, or on this one once the session is closing. */

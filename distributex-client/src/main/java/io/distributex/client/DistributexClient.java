@@ -35,8 +35,11 @@ import javax.net.ssl.SSLContext;
  * all its threads are daemon threads. {@link #close()} releases what the client still holds and
  * ends its threads.
  *
+ * <p>Besides locks, which renew themselves while held, a client takes {@link Lease}s: a slot for a
+ * period of the caller's choosing, never renewed, as a job scheduler wants.
+ *
  * <p>Failures are {@link DistributexException}s carrying the server's sentence; "busy" is never an
- * exception but an empty {@code Optional} from the {@code tryLock} methods.
+ * exception but an empty {@code Optional} from the {@code tryLock} and {@code tryLease} methods.
  */
 public final class DistributexClient implements AutoCloseable {
   private final ClientSession session;
@@ -129,6 +132,23 @@ public final class DistributexClient implements AutoCloseable {
     return future;
   }
 
+  /**
+   * Takes a slot of {@code pool} now, if one is free and nobody waits, for {@code period} and no
+   * longer: a {@link Lease}, which is not renewed in the background and is held under a host name
+   * of its own (so two leases never share a hold, even from one client). Empty when the pool is
+   * busy. Closing the client leaves its leases to end at their period.
+   *
+   * @throws DistributexException when the server refuses ({@link UnknownPoolException}, {@link
+   *     NotAllowedException} also for a pool with a {@code servers} list or a client secret, {@link
+   *     AuthenticationException}) or cannot be reached ({@link ServerUnavailableException})
+   * @throws IllegalArgumentException when {@code pool} is not a valid name, or {@code period} is not
+   *     positive or longer than 999,999,999 s
+   * @throws IllegalStateException when the client is closed
+   */
+  public Optional<Lease> tryLease(String pool, Duration period) {
+    return LeaseHold.take(session, pool, period);
+  }
+
   /** The name this client uses as {@code host} in every call. */
   public String identity() {
     return session.identity();
@@ -199,6 +219,7 @@ public final class DistributexClient implements AutoCloseable {
     private Duration connectTimeout = Duration.ofSeconds(5);
     private Duration requestTimeout = Duration.ofSeconds(10);
     private Duration waitRefresh = Duration.ofSeconds(50);
+    private ClientListener listener;
 
     private Builder() {}
 
@@ -265,10 +286,7 @@ public final class DistributexClient implements AutoCloseable {
      * @throws IllegalArgumentException when not positive or longer than 999,999,999 s
      */
     public Builder lease(Duration lease) {
-      if (lease == null || lease.isNegative() || lease.isZero() || lease.compareTo(Transport.MAX_SECONDS) > 0) {
-        throw new IllegalArgumentException("lease must be positive and at most 999999999 s, got " + lease);
-      }
-      this.lease = lease;
+      this.lease = Transport.checkPeriod("lease", lease);
       return this;
     }
 
@@ -324,6 +342,18 @@ public final class DistributexClient implements AutoCloseable {
     }
 
     /**
+     * Tells {@code listener} what this client's locks and leases go through (granted, released,
+     * lost, renewals that failed), on the client's event thread: see {@link ClientListener}.
+     */
+    public Builder listener(ClientListener listener) {
+      if (listener == null) {
+        throw new IllegalArgumentException("listener must not be null");
+      }
+      this.listener = listener;
+      return this;
+    }
+
+    /**
      * Builds the client.
      *
      * @throws IllegalStateException when no server was given
@@ -341,7 +371,8 @@ public final class DistributexClient implements AutoCloseable {
               tls,
               connectTimeout,
               requestTimeout,
-              waitRefresh);
+              waitRefresh,
+              listener);
       return new DistributexClient(new ClientSession(settings));
     }
 

@@ -157,24 +157,11 @@ final class Grant implements DistributedLock {
       listeners.clear();
     }
     try {
-      Reply reply = session.release(pool, Long.toString(token)).join();
-      if (reply.is(409, "NO")) {
-        LOG.log(Level.DEBUG, "pool {0}: grant {1} had already ended when released", pool, Long.toString(token));
-      } else if (!reply.is(200, "OK")) {
-        LOG.log(Level.WARNING, "pool {0}: release of grant {1} refused: {2}", pool, Long.toString(token), reply.sentence());
-      }
-    } catch (CompletionException | DistributexException failed) {
-      // close() must not throw for an unreachable server: the hold ends by itself.
-      Throwable cause = failed instanceof CompletionException ? failed.getCause() : failed;
-      LOG.log(
-          Level.WARNING,
-          "pool {0}: could not release grant {1} ({2}); it ends by itself {3}",
-          pool,
-          Long.toString(token),
-          cause.getMessage(),
-          expiresAt == null ? "never: release it by hand" : "at " + expiresAt);
+      session.releaseQuietly(
+          session.identity(), pool, token, expiresAt == null ? "never: release it by hand" : "at " + expiresAt);
     } finally {
       session.released(this);
+      session.tell(listener -> listener.released(pool, Duration.ofNanos(System.nanoTime() - arrivedNanos)));
     }
   }
 
@@ -199,8 +186,9 @@ final class Grant implements DistributedLock {
                 lose("the server no longer holds it (renewal refused)");
               } else {
                 Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
-                String why = cause != null ? cause.getMessage() : reply.sentence();
-                LOG.log(Level.WARNING, "pool {0}: renewal of grant {1} failed: {2}", pool, Long.toString(token), why);
+                Throwable why = cause != null ? cause : reply.failure();
+                LOG.log(Level.WARNING, "pool {0}: renewal of grant {1} failed: {2}", pool, Long.toString(token), why.getMessage());
+                session.tell(listener -> listener.renewFailed(pool, why));
                 isHeld();
               }
             });
@@ -231,6 +219,7 @@ final class Grant implements DistributedLock {
     }
     stopRenewing();
     LOG.log(Level.WARNING, "pool {0}: lock lost (grant {1}): {2}", pool, Long.toString(token), because);
+    session.tell(listener -> listener.lost(pool, because));
     toTell.forEach(session::runListener);
   }
 

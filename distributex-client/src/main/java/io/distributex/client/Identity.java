@@ -5,7 +5,10 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Default identities: the machine's name, looked up once per JVM, plus a per-client suffix. */
+/**
+ * Default identities: the machine's name, looked up once per JVM, plus a per-client suffix; and
+ * names made from an identity by a suffix (a lease's holder).
+ */
 final class Identity {
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
   private static volatile String hostName;
@@ -13,12 +16,16 @@ final class Identity {
   private Identity() {}
 
   static String unique() {
-    String suffix = "#" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet();
-    String host = hostName();
-    while (host.getBytes(StandardCharsets.UTF_8).length + suffix.length() > Transport.MAX_NAME_BYTES) {
-      host = host.substring(0, host.length() - 1);
+    return suffixed(hostName(), "#" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet());
+  }
+
+  /** {@code name} plus {@code suffix} (ASCII), {@code name} shortened so the whole is a valid host. */
+  static String suffixed(String name, String suffix) {
+    String base = name;
+    while (base.getBytes(StandardCharsets.UTF_8).length + suffix.length() > Transport.MAX_NAME_BYTES) {
+      base = base.substring(0, base.length() - 1);
     }
-    return host + suffix;
+    return base + suffix;
   }
 
   static String hostName() {

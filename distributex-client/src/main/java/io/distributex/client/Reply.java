@@ -64,6 +64,13 @@ record Reply(URI server, int status, String body, OptionalLong token, Optional<I
     return new DistributexException(sentence);
   }
 
+  /** The failure a {@code YES} without fencing token stands for. */
+  DistributexException tokenMissing(String pool) {
+    return new DistributexException(
+        "server " + server + " granted pool '" + pool + "' without a fencing token"
+            + " (" + TOKEN_HEADER + "): it does not speak the Distributex 1.0 protocol");
+  }
+
   private static String shorten(String text) {
     return text.length() <= MAX_SENTENCE ? text : text.substring(0, MAX_SENTENCE) + "...";
   }

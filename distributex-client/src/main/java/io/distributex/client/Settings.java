@@ -7,7 +7,7 @@ import javax.net.ssl.SSLContext;
 
 /**
  * What a client was built with, checked by {@link DistributexClient.Builder}: nothing is null but
- * {@code secret} and {@code tls}, which are absent when not given.
+ * {@code secret}, {@code tls} and {@code listener}, which are absent when not given.
  */
 record Settings(
     List<URI> servers,
@@ -17,4 +17,5 @@ record Settings(
     SSLContext tls,
     Duration connectTimeout,
     Duration requestTimeout,
-    Duration waitRefresh) {}
+    Duration waitRefresh,
+    ClientListener listener) {}

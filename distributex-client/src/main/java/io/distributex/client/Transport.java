@@ -204,6 +204,18 @@ final class Transport {
   }
 
   /**
+   * Checks a hold period ({@code what} names it in the message) and returns it.
+   *
+   * @throws IllegalArgumentException when not positive or longer than 999,999,999 s
+   */
+  static Duration checkPeriod(String what, Duration period) {
+    if (period == null || period.isNegative() || period.isZero() || period.compareTo(MAX_SECONDS) > 0) {
+      throw new IllegalArgumentException(what + " must be positive and at most 999999999 s, got " + period);
+    }
+    return period;
+  }
+
+  /**
    * A server's base URI as calls are resolved against it: scheme in lower case, a path that ends
    * in {@code /}.
    *

@@ -57,4 +57,23 @@ class ClientExamplesTest {
     assertTrue(out.contains("holders seen by the server: 1"), out);
     assertTrue(out.contains("holders after release: 0"), out);
   }
+
+  @Test
+  void shedLockExample() throws Exception {
+    String out = StandardOutput.capture(() -> ShedLockExample.main(new String[0]));
+    Matcher runs = Pattern.compile("node (\\d) runs nightly-report with fencing token (\\d+)").matcher(out);
+    assertTrue(runs.find() && runs.group(1).equals("1"), out);
+    long first = Long.parseLong(runs.group(2));
+    assertTrue(out.contains("node 2 skipped nightly-report: node 1 holds it"), out);
+    assertTrue(runs.find() && runs.group(1).equals("2"), out);
+    assertTrue(Long.parseLong(runs.group(2)) > first, "fencing tokens increase: " + out);
+  }
+
+  @Test
+  void micrometerExample() throws Exception {
+    String out = StandardOutput.capture(() -> MicrometerExample.main(new String[0]));
+    assertTrue(out.contains("acquired: 2"), out);
+    assertTrue(out.contains("released: 2"), out);
+    assertTrue(out.contains("wait timer count: 2"), out);
+  }
 }

@@ -18,7 +18,8 @@ import java.util.function.Function;
 /**
  * What {@code /metrics} shows (docs/protocol.md): per pool, what this server's backend did (told
  * as a {@link LockListener}) and answered; per call and status, the requests answered; and, read
- * at each scrape, the holders and waiters of every pool.
+ * at each scrape, the holders and waiters of every pool and the JVM's and process's figures
+ * ({@link JvmProcessMetrics}).
  *
  * <p>Memory stays bounded whatever clients send: pools are the configured ones, a refusal that
  * names no configured pool is counted without a pool label, calls are a fixed set, and statuses
@@ -129,6 +130,7 @@ final class Metrics implements LockListener {
           out.family("distributex_waiters", "gauge", "Hosts queued now, of every server.");
           read.forEach(p -> out.sample("distributex_waiters", p.waiters().size(), "pool", name(p)));
         });
+    JvmProcessMetrics.write(out);
     return out.bytes();
   }
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * A strict reader of the Prometheus text exposition format 0.0.4 that also makes the checks of
@@ -103,6 +104,19 @@ final class Exposition {
 
   String type(String family) {
     return types.get(family);
+  }
+
+  /** Every family's name and type, in the order they came. */
+  Map<String, String> families() {
+    return Map.copyOf(types);
+  }
+
+  /** The label names of the samples of {@code family} (its {@code _count}, ... included). */
+  Set<Set<String>> labelNames(String family) {
+    return samples.stream()
+        .filter(s -> familyOf(s.name(), types).equals(family))
+        .map(s -> s.labels().keySet())
+        .collect(Collectors.toSet());
   }
 
   /** The value of the one sample with exactly these labels (name, value, ...); fails if none. */
