@@ -98,11 +98,12 @@ class MemcachedChaosIT {
         running.add(clients.submit(() -> client(pool, host)));
       }
       List<Fault> faults = new ArrayList<>();
+      int offset = schedule.nextInt(3);
       long end = System.nanoTime() + CHAOS.toNanos();
       awaitProgress(System.currentTimeMillis());
       while (System.nanoTime() < end) {
         Thread.sleep(2_000 + schedule.nextInt(2_000));
-        int kind = schedule.nextInt(3);
+        int kind = (faults.size() + offset) % 3; // every kind, in turn: memcached restarts several times
         int victim = schedule.nextInt(SERVERS);
         long at = System.currentTimeMillis();
         String what;
