@@ -114,10 +114,13 @@ class SettingsTest {
   }
 
   @Test
-  void helpWinsOverMissingOptions() {
-    assertThrows(Settings.HelpRequested.class, () -> parse("--help"));
-    assertThrows(Settings.HelpRequested.class, () -> parse("-h"));
-    assertThrows(Settings.HelpRequested.class, () -> parse("-H", "h", "-h"));
+  void helpAndVersionWinOverMissingOptions() {
+    assertEquals(Usage.TEXT, assertThrows(Settings.OnlyPrint.class, () -> parse("--help")).text);
+    assertEquals(Usage.TEXT, assertThrows(Settings.OnlyPrint.class, () -> parse("-h")).text);
+    assertEquals(Usage.TEXT, assertThrows(Settings.OnlyPrint.class, () -> parse("-H", "h", "-h")).text);
+    assertEquals(Usage.TEXT, assertThrows(Settings.OnlyPrint.class, () -> parse("-V", "-h")).text);
+    assertTrue(assertThrows(Settings.OnlyPrint.class, () -> parse("-V")).text.startsWith("distributex "));
+    assertTrue(assertThrows(Settings.OnlyPrint.class, () -> parse("-r", "p", "--version")).text.startsWith("distributex "));
   }
 
   @Test
