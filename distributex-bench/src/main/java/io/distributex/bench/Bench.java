@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The benchmark driver: {@code Bench [--quick] [--out DIR] [MEASURE ...]} runs the named measures
+ * The benchmark driver: {@code Bench [--quick] [--out DIR] [--jdk DIR ...] [MEASURE ...]} runs the
+ * named measures
  * (all of them when none is named), each starting what it measures itself, prints their figures
  * as they come and as one table at the end, and writes that table to {@code DIR/bench.md} and
  * {@code DIR/bench.json}. The measures that fit JMH run their benchmarks through JMH, each in a
@@ -28,14 +29,10 @@ public final class Bench {
   /** Runs the benchmark as {@link #main} does and returns the exit status. */
   static int run(String[] args, PrintStream out) {
     Servers.prepare();
-    Map<String, Measure> known = new LinkedHashMap<>();
-    for (Measure measure : List.of(new HandoffMeasure(), new ThroughputMeasure(), new WaitersMeasure(),
-        new MemcachedMeasure(), new CliMeasure(), new ContentionMeasure())) {
-      known.put(measure.name(), measure);
-    }
     boolean quick = false;
     Path outDir = Home.dir().resolve("distributex-bench/target/bench");
-    List<Measure> chosen = new ArrayList<>();
+    List<Path> jdks = new ArrayList<>();
+    List<String> names = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if (arg.equals("--quick") || arg.equals("-q")) {
@@ -44,15 +41,30 @@ public final class Bench {
         outDir = Path.of(args[++i]);
       } else if (arg.startsWith("--out=")) {
         outDir = Path.of(arg.substring("--out=".length()));
-      } else if (arg.equals("--help") || arg.equals("-h")) {
+      } else if (arg.equals("--jdk") && i + 1 < args.length) {
+        jdks.add(Path.of(args[++i]));
+      } else if (arg.startsWith("--jdk=")) {
+        jdks.add(Path.of(arg.substring("--jdk=".length())));
+      } else {
+        names.add(arg);
+      }
+    }
+    Map<String, Measure> known = new LinkedHashMap<>();
+    for (Measure measure : List.of(new HandoffMeasure(), new ThroughputMeasure(), new WaitersMeasure(),
+        new MemcachedMeasure(), new CliMeasure(jdks), new ContentionMeasure())) {
+      known.put(measure.name(), measure);
+    }
+    List<Measure> chosen = new ArrayList<>();
+    for (String name : names) {
+      if (name.equals("--help") || name.equals("-h")) {
         usage(known);
         return 0;
-      } else if (known.containsKey(arg)) {
-        if (!chosen.contains(known.get(arg))) {
-          chosen.add(known.get(arg));
+      } else if (known.containsKey(name)) {
+        if (!chosen.contains(known.get(name))) {
+          chosen.add(known.get(name));
         }
       } else {
-        System.err.println("distributex-bench: unknown argument '" + arg + "'");
+        System.err.println("distributex-bench: unknown argument '" + name + "'");
         usage(known);
         return 64;
       }
@@ -104,8 +116,8 @@ public final class Bench {
   }
 
   private static void usage(Map<String, Measure> known) {
-    System.err.println("usage: distributex-bench [--quick] [--out DIR] [" + String.join("|", known.keySet())
-        + " ...]");
+    System.err.println("usage: distributex-bench [--quick] [--out DIR] [--jdk DIR ...] ["
+        + String.join("|", known.keySet()) + " ...]");
     System.err.println("  handoff     wait -> release -> YES latency between two hosts (p50/p90/p99/max)");
     System.err.println("  throughput  get+release pairs/s over 16 connections, against a bare HttpServer");
     System.err.println("  waiters     15,000 parked /wait/ requests: heap and threads per waiter, release chain,");
@@ -117,6 +129,8 @@ public final class Bench {
     System.err.println("              ReentrantLock");
     System.err.println("  --quick     fewer samples and shorter windows (CI; about 30 s in all)");
     System.err.println("  --out DIR   where bench.md and bench.json go (default distributex-bench/target/bench)");
+    System.err.println("  --jdk DIR   cli: run the command and the bare JVM on the JDK in DIR (JAVA_HOME); several");
+    System.err.println("              --jdk alternate in the same rounds (default: the JDK running the benchmark)");
     System.err.println("The JMH benchmarks alone (HandoffBenchmark, ThroughputBenchmark, ContentionBenchmark):");
     System.err.println("  java -cp distributex-bench/target/distributex-bench.jar org.openjdk.jmh.Main \\");
     System.err.println("      -prof io.distributex.bench.FigureProfiler [BENCHMARK] [JMH OPTIONS]");

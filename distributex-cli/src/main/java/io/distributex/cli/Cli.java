@@ -64,8 +64,8 @@ public final class Cli {
     Settings settings;
     try {
       settings = Settings.parse(args, environment);
-    } catch (Settings.HelpRequested help) {
-      out.print(Usage.TEXT);
+    } catch (Settings.OnlyPrint text) {
+      out.print(text.text);
       out.flush();
       return Exit.OK;
     } catch (Settings.UsageException wrong) {

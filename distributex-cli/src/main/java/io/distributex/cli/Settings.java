@@ -53,7 +53,8 @@ record Settings(
     KEEP_ON_LOSS(null, "--keep-on-loss"),
     SECRET_FILE("FILE", "--secret-file"),
     VERBOSE(null, "-v", "--verbose"),
-    HELP(null, "-h", "--help");
+    HELP(null, "-h", "--help"),
+    VERSION(null, "-V", "--version");
 
     /** Null for an option without a value. */
     final String label;
@@ -88,20 +89,29 @@ record Settings(
     }
   }
 
-  /** {@code -h} or {@code --help} was given. */
-  static final class HelpRequested extends Exception {
+  /**
+   * {@code -h} or {@code --help} ({@link #text} is the usage), or {@code -V} or {@code --version}
+   * (it is {@code distributex VERSION}) was given: print it on stdout and run nothing.
+   */
+  static final class OnlyPrint extends Exception {
     private static final long serialVersionUID = 1L;
 
-    HelpRequested() {
+    final String text;
+
+    OnlyPrint(String text) {
       super(null, null, false, false);
+      this.text = text;
     }
   }
 
-  static Settings parse(String[] args, Map<String, String> environment) throws UsageException, HelpRequested {
+  static Settings parse(String[] args, Map<String, String> environment) throws UsageException, OnlyPrint {
     Map<Option, String> options = new EnumMap<>(Option.class);
     List<String> command = readOptions(args, options);
     if (options.containsKey(Option.HELP)) {
-      throw new HelpRequested();
+      throw new OnlyPrint(Usage.TEXT);
+    }
+    if (options.containsKey(Option.VERSION)) {
+      throw new OnlyPrint("distributex " + version() + "\n");
     }
     String host = options.get(Option.HOST);
     if (host == null) {
@@ -141,6 +151,15 @@ record Settings(
         secret,
         options.containsKey(Option.VERBOSE),
         command);
+  }
+
+  /**
+   * The version of the build that made the command's jar (its manifest's Implementation-Version),
+   * or "(not built as a jar)" when the classes run from elsewhere, as in the unit tests.
+   */
+  private static String version() {
+    String version = Settings.class.getPackage().getImplementationVersion();
+    return version == null ? "(not built as a jar)" : version;
   }
 
   /**

@@ -18,6 +18,7 @@ final class Usage {
           "",
           "optional arguments:",
           "  -h, --help          show this help message and exit",
+          "  -V, --version       show the version and exit",
           "  -H HOST             Server hostname",
           "  -r POOL             Resource pool",
           "  -p PORT             Server port (default 9889)",

@@ -319,6 +319,16 @@ class CommandLineIT {
   }
 
   @Test
+  void theVersionIsTheBuildsOnStdout() throws Exception {
+    for (String option : List.of("--version", "-V")) {
+      Run version = launchRaw(List.of(), List.of(option));
+      assertEquals(0, version.awaitExit(), version.describe());
+      assertEquals("distributex " + System.getProperty("distributex.version") + "\n", version.stdout(), version.describe());
+      assertEquals("", version.stderr(), version.describe());
+    }
+  }
+
+  @Test
   void theSecretComesFromTheEnvironmentOrAFileAndAMissingOneIs69() throws Exception {
     try (StubServer stub = grantingOnlyWith("s3cret")) {
       int port = stub.uri().getPort();

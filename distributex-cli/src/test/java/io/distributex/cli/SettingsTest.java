@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -114,10 +115,13 @@ class SettingsTest {
   }
 
   @Test
-  void helpWinsOverMissingOptions() {
-    assertThrows(Settings.HelpRequested.class, () -> parse("--help"));
-    assertThrows(Settings.HelpRequested.class, () -> parse("-h"));
-    assertThrows(Settings.HelpRequested.class, () -> parse("-H", "h", "-h"));
+  void helpAndVersionWinOverMissingOptions() {
+    assertEquals(Usage.TEXT, assertThrows(Settings.OnlyPrint.class, () -> parse("--help")).text);
+    assertEquals(Usage.TEXT, assertThrows(Settings.OnlyPrint.class, () -> parse("-h")).text);
+    assertEquals(Usage.TEXT, assertThrows(Settings.OnlyPrint.class, () -> parse("-H", "h", "-h")).text);
+    assertEquals(Usage.TEXT, assertThrows(Settings.OnlyPrint.class, () -> parse("-V", "-h")).text);
+    assertTrue(assertThrows(Settings.OnlyPrint.class, () -> parse("-V")).text.startsWith("distributex "));
+    assertTrue(assertThrows(Settings.OnlyPrint.class, () -> parse("-r", "p", "--version")).text.startsWith("distributex "));
   }
 
   @Test
@@ -138,6 +142,15 @@ class SettingsTest {
     assertEquals("..", LocalLock.fileName(".."), "the prefix keeps it a plain name: distributex-...lock");
     assertEquals("caf%C3%A9", LocalLock.fileName("café"));
     assertEquals(Path.of("/tmp/distributex-a%2Fb.lock"), LocalLock.file(Path.of("/tmp"), "a/b"));
+  }
+
+  @Test
+  void theTurnFileIsNamedByFnv1a128OfTheKey() {
+    // The published test vector, and one worked out from FNV-1a's definition.
+    assertEquals("d228cb696f1a8caf78912b704e4a8964", LocalLock.fnv1a128("a".getBytes(StandardCharsets.UTF_8)));
+    assertEquals(
+        Path.of("/tmp/distributex-run@68d26e5d4d11bdb6c50f7f0eba788985.lock"),
+        LocalLock.turnFile(Path.of("/tmp"), URI.create("http://Locks.example:9889/"), "pool1", "web1"));
   }
 
   @Test

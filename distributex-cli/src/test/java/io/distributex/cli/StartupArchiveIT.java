@@ -36,6 +36,15 @@ class StartupArchiveIT {
   }
 
   @Test
+  void throughASymbolicLinkWithJavaFromThePathTheArchiveIsFoundAndMappedWhereMade() throws Exception {
+    Path link = Files.createSymbolicLink(dir.resolve("distributex"), HOME.resolve("bin/distributex"));
+    String kind = Runtime.version().feature() >= 25 ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=";
+    String flags = flagsOf(link, null);
+    assertTrue(flags.contains(kind + HOME.resolve("distributex-cli/target/startup")), flags);
+    assertTrue(flags.contains("-XX:ArchiveRelocationMode=0"), flags);
+  }
+
+  @Test
   void anotherJvmsArchiveOrOneOlderThanTheJarIsNotUsed() throws Exception {
     Path home = dir.resolve("home");
     Files.createDirectories(home.resolve("bin"));
@@ -59,12 +68,25 @@ class StartupArchiveIT {
 
   /** The JVM flags the launcher in {@code home} starts this JDK with ({@code --help}: no server). */
   private String flagsOf(Path home) throws IOException, InterruptedException {
+    return flagsOf(home.resolve("bin/distributex"), JAVA_HOME);
+  }
+
+  /**
+   * The JVM flags {@code launcher} starts a JVM with: this JDK's, named by {@code JAVA_HOME}, or
+   * when {@code javaHome} is null found first on {@code PATH}.
+   */
+  private String flagsOf(Path launcher, Path javaHome) throws IOException, InterruptedException {
     Path out = Files.createTempFile(dir, "flags", ".out");
     ProcessBuilder run =
-        new ProcessBuilder(home.resolve("bin/distributex").toString(), "--help")
+        new ProcessBuilder(launcher.toString(), "--help")
             .redirectErrorStream(true)
             .redirectOutput(out.toFile());
-    run.environment().put("JAVA_HOME", JAVA_HOME.toString());
+    if (javaHome != null) {
+      run.environment().put("JAVA_HOME", javaHome.toString());
+    } else {
+      run.environment().remove("JAVA_HOME");
+      run.environment().put("PATH", JAVA_HOME.resolve("bin") + ":/usr/bin:/bin");
+    }
     run.environment().put("DISTRIBUTEX_JAVA_OPTS", "-XX:+PrintCommandLineFlags");
     Process process = run.start();
     assertTrue(process.waitFor(60, TimeUnit.SECONDS));

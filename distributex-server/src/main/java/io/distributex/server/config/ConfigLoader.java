@@ -8,6 +8,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Map;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -33,10 +34,16 @@ public final class ConfigLoader {
   private ConfigLoader() {}
 
   /**
-   * Reads and checks {@code file}, which must be UTF-8. A relative {@code tls.keystore} is resolved
-   * against the file's directory.
+   * Reads and checks {@code file}, which must be UTF-8. A relative {@code tls.keystore}, {@code
+   * journal} or secret file is resolved against the file's directory; secrets written as {@code
+   * {env: NAME}} or {@code {credential: NAME}} come from this process's environment.
    */
   public static DistributexConfig load(Path file) throws ConfigException {
+    return load(file, System.getenv());
+  }
+
+  /** {@link #load(Path)} with {@code environment} in place of this process's environment. */
+  static DistributexConfig load(Path file, Map<String, String> environment) throws ConfigException {
     String name = file.toString();
     StringBuilder text = new StringBuilder();
     try (Reader reader = Files.newBufferedReader(file)) {
@@ -56,18 +63,26 @@ public final class ConfigLoader {
     } catch (IOException e) {
       throw new ConfigException(name, 0, "cannot read file: " + e.getMessage(), e);
     }
-    return read(text.toString(), name, file.toAbsolutePath().getParent());
+    return read(text.toString(), name, file.toAbsolutePath().getParent(), environment);
   }
 
   /**
    * Reads and checks a configuration given as text; {@code fileName} is what messages call it. A
-   * relative {@code tls.keystore} stays relative (to the working directory).
+   * relative {@code tls.keystore}, {@code journal} or secret file stays relative (to the working
+   * directory).
    */
   public static DistributexConfig parse(String yamlText, String fileName) throws ConfigException {
-    return read(yamlText, fileName, Path.of(""));
+    return parse(yamlText, fileName, System.getenv());
   }
 
-  private static DistributexConfig read(String text, String name, Path baseDir)
+  /** {@link #parse(String, String)} with {@code environment} in place of this process's. */
+  static DistributexConfig parse(String yamlText, String fileName, Map<String, String> environment)
+      throws ConfigException {
+    return read(yamlText, fileName, Path.of(""), environment);
+  }
+
+  private static DistributexConfig read(
+      String text, String name, Path baseDir, Map<String, String> environment)
       throws ConfigException {
     if (text.length() > MAX_CHARS) {
       throw tooLarge(name);
@@ -77,7 +92,7 @@ public final class ConfigLoader {
     if (root == null || root.isNull()) {
       throw new ConfigException(name, 1, null, "file is empty");
     }
-    return ConfigReader.read(root, baseDir);
+    return ConfigReader.read(root, baseDir, environment);
   }
 
   private static Node compose(String text, String name) throws ConfigException {

@@ -40,9 +40,11 @@ final class ConfigReader {
   /**
    * Reads the root of a configuration file.
    *
-   * @param baseDir the directory a relative keystore path is resolved against
+   * @param baseDir the directory a relative keystore, journal or secret file is resolved against
+   * @param environment where secrets written as {@code {env: NAME}} come from ({@link SecretValue})
    */
-  static DistributexConfig read(YamlValue root, Path baseDir) throws ConfigException {
+  static DistributexConfig read(YamlValue root, Path baseDir, Map<String, String> environment)
+      throws ConfigException {
     Map<String, YamlValue> settings = root.settings(TOP_KEYS);
     YamlValue port = settings.get("port");
     YamlValue bind = settings.get("bind");
@@ -60,8 +62,8 @@ final class ConfigReader {
         backendKind,
         memcacheServers(settings),
         restoreWindow(settings.get("memcache")),
-        auth == null ? Optional.empty() : Optional.of(auth(auth)),
-        tls == null ? Optional.empty() : Optional.of(tls(tls, baseDir)),
+        auth == null ? Optional.empty() : Optional.of(auth(auth, baseDir, environment)),
+        tls == null ? Optional.empty() : Optional.of(tls(tls, baseDir, environment)),
         journal(settings.get("journal"), backendKind, baseDir),
         pools(root, settings.get("pools")));
   }
@@ -148,17 +150,18 @@ final class ConfigReader {
     return List.copyOf(addresses);
   }
 
-  private static AuthConfig auth(YamlValue value) throws ConfigException {
+  private static AuthConfig auth(YamlValue value, Path baseDir, Map<String, String> environment)
+      throws ConfigException {
     Map<String, YamlValue> settings = value.settings(AUTH_KEYS);
-    Optional<String> secret = optionalSecret(settings.get("secret"));
-    Optional<String> admin = optionalSecret(settings.get("admin"));
+    Optional<String> secret = optionalSecret(settings.get("secret"), baseDir, environment);
+    Optional<String> admin = optionalSecret(settings.get("admin"), baseDir, environment);
     Map<String, String> clients = new LinkedHashMap<>();
     YamlValue clientSection = settings.get("clients");
     if (clientSection != null) {
       for (Map.Entry<String, YamlValue> client : clientSection.entries().entrySet()) {
         YamlValue clientSecret = client.getValue();
         clientSecret.check(Names.problem("client name", client.getKey()));
-        clients.put(client.getKey(), secret(clientSecret));
+        clients.put(client.getKey(), secret(clientSecret, baseDir, environment));
       }
     }
     if (secret.isEmpty() && clients.isEmpty() && admin.isEmpty()) {
@@ -167,17 +170,20 @@ final class ConfigReader {
     return new AuthConfig(secret, clients, admin);
   }
 
-  private static Optional<String> optionalSecret(YamlValue value) throws ConfigException {
-    return value == null ? Optional.empty() : Optional.of(secret(value));
+  private static Optional<String> optionalSecret(
+      YamlValue value, Path baseDir, Map<String, String> environment) throws ConfigException {
+    return value == null ? Optional.empty() : Optional.of(secret(value, baseDir, environment));
   }
 
-  private static String secret(YamlValue value) throws ConfigException {
-    String text = value.text();
+  private static String secret(YamlValue value, Path baseDir, Map<String, String> environment)
+      throws ConfigException {
+    String text = SecretValue.read(value, baseDir, environment);
     value.check(AuthConfig.problem("secret", text));
     return text;
   }
 
-  private static TlsConfig tls(YamlValue value, Path baseDir) throws ConfigException {
+  private static TlsConfig tls(YamlValue value, Path baseDir, Map<String, String> environment)
+      throws ConfigException {
     Map<String, YamlValue> settings = value.settings(TLS_KEYS);
     YamlValue keystore = required(value, settings, "keystore", "tls needs the keystore file");
     YamlValue password = required(value, settings, "password", "tls needs the keystore's password");
@@ -186,7 +192,7 @@ final class ConfigReader {
       throw keystore.error("must not be empty");
     }
     try {
-      return new TlsConfig(baseDir.resolve(path), password.text());
+      return new TlsConfig(baseDir.resolve(path), SecretValue.read(password, baseDir, environment));
     } catch (InvalidPathException e) {
       throw keystore.error("not a valid path: " + e.getReason());
     }

@@ -59,6 +59,11 @@ final class YamlValue {
     return node instanceof ScalarNode && node.getTag().equals(Tag.NULL);
   }
 
+  /** Whether the value is a mapping (key: value lines, or {key: value}). */
+  boolean isMapping() {
+    return node instanceof MappingNode;
+  }
+
   /** An error about this value. */
   ConfigException error(String problem) {
     return new ConfigException(file, line, path, problem);
