@@ -129,10 +129,16 @@ class StubServerTest {
     try (StubServer stub =
             StubServer.answeringWaits(
                 exchange -> {
-                  if (waitsSeen.incrementAndGet() == 1) {
+                  int seen = waitsSeen.incrementAndGet();
+                  if (seen == 1) {
                     synchronized (parked) {
                       parked.add(exchange);
                     }
+                    return;
+                  }
+                  if (seen > 2) {
+                    // A loaded machine delayed the answers past another refresh: the host holds.
+                    StubServer.send(exchange, 200, "YES", grant);
                     return;
                   }
                   // The slot was granted to the first request just before this one arrived:
@@ -145,11 +151,11 @@ class StubServerTest {
                   StubServer.send(exchange, 200, "YES", grant);
                 });
         DistributexClient client =
-            DistributexClient.builder().server(stub.uri()).waitRefresh(Duration.ofMillis(100)).build()) {
+            DistributexClient.builder().server(stub.uri()).waitRefresh(Duration.ofSeconds(1)).build()) {
       DistributedLock lock = client.lock("p");
       assertTrue(secondAnswered.get(), "the lock waited for the replacement's answer");
       assertEquals(7, lock.token());
-      assertEquals(2, stub.requests("/wait/").size());
+      assertTrue(stub.requests("/wait/").size() >= 2);
       assertEquals(0, stub.requests("/release/").size());
       lock.close();
       assertEquals(1, stub.requests("/release/").size());
