@@ -57,7 +57,8 @@ public final class DistributexServer implements AutoCloseable {
   }
 
   private final HttpServer http;
-  private final ExecutorService executor;
+  private final ExecutorService requests;
+  private final ExecutorService answers;
   private final LockHandler handler;
   private final LockBackend backend;
   private final boolean ownsBackend;
@@ -74,8 +75,9 @@ public final class DistributexServer implements AutoCloseable {
                 : List.copyOf(builder.backend.pools().keySet()));
     this.backend =
         ownsBackend ? backendFor(config, metrics.andThen(new EventLog())) : builder.backend;
-    this.executor = newExecutor(builder.threads);
-    this.handler = new LockHandler(backend, executor, new Access(config.auth()), metrics);
+    this.requests = RequestThreads.create();
+    this.answers = newAnswerPool(builder.threads);
+    this.handler = new LockHandler(backend, answers, new Access(config.auth()), metrics);
     try {
       InetSocketAddress address = new InetSocketAddress(builder.bind(), builder.port());
       if (tls == null) {
@@ -86,13 +88,14 @@ public final class DistributexServer implements AutoCloseable {
         http = https;
       }
     } catch (IOException | RuntimeException cannotListen) {
-      executor.shutdownNow();
+      requests.shutdownNow();
+      answers.shutdownNow();
       if (ownsBackend) {
         backend.close();
       }
       throw cannotListen;
     }
-    http.setExecutor(executor);
+    http.setExecutor(requests);
     http.createContext("/", handler);
     http.start();
     LOG.log(Level.INFO, () -> StartupSummary.of(config, backend, ownsBackend, uri()));
@@ -142,7 +145,7 @@ public final class DistributexServer implements AutoCloseable {
     if (ownsBackend) {
       backend.close();
     } else {
-      handler.cancelParked(executor);
+      handler.cancelParked(answers);
     }
     try {
       handler.awaitAnswers(Duration.ofSeconds(2));
@@ -151,7 +154,8 @@ public final class DistributexServer implements AutoCloseable {
     }
     // Not a delay: JDK 17 waits all of it when no exchange is in flight (fixed in JDK 21).
     http.stop(0);
-    executor.shutdownNow();
+    requests.shutdownNow();
+    answers.shutdownNow();
     LOG.log(Level.INFO, "distributex stopped");
   }
 
@@ -173,7 +177,11 @@ public final class DistributexServer implements AutoCloseable {
     return inMemory.build();
   }
 
-  private static ExecutorService newExecutor(int threads) {
+  /**
+   * The threads that write the answers of waiting requests, apart from those that read requests:
+   * an answer is queued, never refused, whatever slow clients hold.
+   */
+  private static ExecutorService newAnswerPool(int threads) {
     AtomicInteger count = new AtomicInteger();
     ThreadPoolExecutor executor =
         new ThreadPoolExecutor(
@@ -183,7 +191,7 @@ public final class DistributexServer implements AutoCloseable {
             TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(),
             task -> {
-              Thread thread = new Thread(task, "distributex-http-" + count.incrementAndGet());
+              Thread thread = new Thread(task, "distributex-answer-" + count.incrementAndGet());
               thread.setDaemon(true);
               return thread;
             });
@@ -236,7 +244,10 @@ public final class DistributexServer implements AutoCloseable {
       return this;
     }
 
-    /** Threads that parse requests and write answers (not one per waiter); 16 by default. */
+    /**
+     * Threads that write the answers of waiting requests; 16 by default. Requests are read and
+     * served on threads of their own, one per request being read (never one per waiter).
+     */
     public Builder threads(int threads) {
       checkArgument(threads >= 1, "threads must be at least 1, got %s", threads);
       this.threads = threads;
