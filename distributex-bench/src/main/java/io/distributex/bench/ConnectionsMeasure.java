@@ -91,10 +91,10 @@ final class ConnectionsMeasure implements Measure {
       report.check(m, scheme + ": flood held", held, hostile.established() + " connected at the end, "
           + hostile.cut() + " closed by the server and opened again, " + hostile.refused() + " connects refused",
           "only " + hostile.established() + " connected within 60 s");
-      report.add(m, scheme + ": call p50 / p99, " + ALONE + " / " + FLOODED,
-          pair(aloneCalls) + " / " + pair(floodedCalls));
-      report.add(m, scheme + ": handoff p50 / p99, " + ALONE + " / " + FLOODED,
-          pair(aloneHandoffs) + " / " + pair(floodedHandoffs));
+      report.add(m, scheme + ": call p50 / p99 / max, " + ALONE + " / " + FLOODED,
+          triple(aloneCalls) + " / " + triple(floodedCalls));
+      report.add(m, scheme + ": handoff p50 / p99 / max, " + ALONE + " / " + FLOODED,
+          triple(aloneHandoffs) + " / " + triple(floodedHandoffs));
       report.add(m, scheme + ": server threads " + ALONE + " / " + FLOODED,
           aloneHeap.threads() + " / " + floodedHeap.threads());
       report.add(m, scheme + ": server heap " + ALONE + " / " + FLOODED,
@@ -167,7 +167,7 @@ final class ConnectionsMeasure implements Measure {
     }
   }
 
-  private static String pair(Stats stats) {
-    return Stats.time(stats.p50()) + " / " + Stats.time(stats.p99());
+  private static String triple(Stats stats) {
+    return Stats.time(stats.p50()) + " / " + Stats.time(stats.p99()) + " / " + Stats.time(stats.max());
   }
 }
