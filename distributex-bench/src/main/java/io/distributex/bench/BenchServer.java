@@ -21,6 +21,8 @@ import java.util.OptionalLong;
  *
  * <ul>
  *   <li>{@code heap}: {@code heap USED THREADS}, heap bytes in use after full GCs, live threads
+ *   <li>{@code cap}: {@code cap N}, the JDK server's connection cap ({@code
+ *       jdk.httpserver.maxConnections}; 0 or less: none)
  *   <li>{@code count}: {@code count N}, exchanges parked (bare) or waiters queued (distributex)
  *   <li>{@code release} (bare): answers every parked exchange {@code YES}, then {@code released N}
  *   <li>{@code hold N} (distributex): hosts {@code m0} to {@code mN-1} take a slot of pool {@code
@@ -62,6 +64,8 @@ public final class BenchServer {
           break;
         } else if (command.equals("heap")) {
           out.println(heap());
+        } else if (command.equals("cap")) {
+          out.println("cap " + Integer.getInteger("jdk.httpserver.maxConnections", -1));
         } else if (command.equals("count")) {
           out.println("count " + (parking != null ? parking.parkedCount() : waiters(distributex.backend())));
         } else if (command.equals("release") && parking != null) {

@@ -15,7 +15,8 @@ import java.util.Locale;
 /**
  * The {@code connections} measure's server at its limit of open files. A child server, its
  * connection timeouts raised to 120 s so that nothing is cut meanwhile, gets a kept-alive client
- * connection, then more idle connections than it has descriptors. Then: how many it holds and how
+ * connection, then {@link #BEYOND} more idle connections than its cap allows (or than it has
+ * descriptors, without a cap). Then: how many it holds and how
  * many it closed at once, its CPU use over {@link #CPU_WINDOW} (a busy accept loop shows as a
  * whole core), whether the kept-alive connection is still served, whether a new connection is
  * closed at once, whether new connections are served again once some are closed, and its
@@ -58,12 +59,14 @@ final class DescriptorLimit {
       long pid = child.pid();
       InetSocketAddress address = new InetSocketAddress(Servers.LOOPBACK, child.port());
       long limit = ProcFs.openFilesLimit(pid);
-      report.note(prefix + ": " + (limit + BEYOND) + " connections to a server limited to " + limit + " files");
+      long cap = cap(child);
+      long count = (cap > 0 ? Math.min(cap, limit) : limit) + BEYOND;
+      report.note(prefix + ": " + count + " connections to a server limited to " + limit + " files");
       try (RawHttpConnection kept = RawHttpConnection.open(address, Duration.ofSeconds(5))) {
         Protocol.expect(kept.call("/get/?pool=other&host=kept"), "YES", "the kept-alive connection's /get/");
         long filesBefore = ProcFs.openFiles(pid);
         long opening = System.nanoTime();
-        int failedConnects = open(address, limit + BEYOND, held);
+        int failedConnects = open(address, count, held);
         long openNanos = System.nanoTime() - opening;
         Thread.sleep(1_000);
         int closedAtOnce = closedByServer(held);
@@ -90,7 +93,8 @@ final class DescriptorLimit {
         long filesAfter = settledFiles(pid, filesBefore);
 
         String m = measure;
-        report.add(m, prefix + ": files limit / connections opened", limit + " / " + (limit + BEYOND - failedConnects)
+        report.add(m, prefix + ": files limit / connection cap / connections opened", limit + " / "
+            + (cap > 0 ? Long.toString(cap) : "none") + " / " + (count - failedConnects)
             + " in " + Stats.time(openNanos) + (failedConnects > 0 ? " (" + failedConnects + " connects failed)" : ""));
         report.add(m, prefix + ": held / closed at once by the server", (opened - closedAtOnce) + " / "
             + closedAtOnce);
@@ -106,6 +110,15 @@ final class DescriptorLimit {
     } finally {
       closeAll(held);
     }
+  }
+
+  /** The child's connection cap; 0 or less: none. */
+  private static long cap(ChildProcess child) throws IOException {
+    String answer = child.ask("cap", WaiterRun.ASK_TIMEOUT);
+    if (!answer.startsWith("cap ")) {
+      throw new IOException("the child answered '" + answer + "' to cap");
+    }
+    return Long.parseLong(answer.substring(4).trim());
   }
 
   /** Opens {@code count} idle connections into {@code held}; returns the connects that failed. */
