@@ -1,11 +1,14 @@
 package io.distributex.bench;
 
+import io.distributex.testing.TestKeystore;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -44,12 +47,18 @@ final class ConnectionsMeasure implements Measure {
     int[] flood = {idle, half, trickle};
     flooded(report, null, flood, calls, handoffs);
     if (!quick) {
-      flooded(report, BenchKeystore.create(), flood, calls, handoffs);
+      Path dir = Files.createTempDirectory("distributex-bench-tls-");
+      try {
+        flooded(report, TestKeystore.create(dir), flood, calls, handoffs);
+      } finally {
+        Files.deleteIfExists(dir.resolve("keystore.p12"));
+        Files.deleteIfExists(dir);
+      }
     }
     new DescriptorLimit(quick).run(report, name());
   }
 
-  private void flooded(Report report, BenchKeystore tls, int[] flood, int calls, int handoffs) throws Exception {
+  private void flooded(Report report, TestKeystore tls, int[] flood, int calls, int handoffs) throws Exception {
     String scheme = tls == null ? "http" : "https";
     List<String> args = tls == null ? List.of("distributex", "20000")
         : List.of("distributex", "20000", tls.file().toString(), tls.password());

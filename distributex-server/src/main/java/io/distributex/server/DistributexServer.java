@@ -20,11 +20,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -39,11 +35,12 @@ import javax.net.ssl.SSLContext;
  * }</pre>
  *
  * <p>Built on {@code com.sun.net.httpserver}; HTTPS when the configuration has a {@code tls}
- * section. Waiting requests hold no thread. Loading this class sets the JDK server's limits and
- * timeouts unless already set (see {@code HttpServerDefaults}, and the README): the JDK reads them
- * once, when the first {@code HttpServer} of the JVM is created, so an application that creates
- * its own HttpServer before this class loads must set them itself, {@code
- * -Dsun.net.httpserver.nodelay=true} above all.
+ * section. Waiting requests hold no thread, and a request being read never waits for one (see
+ * {@code ServerThreads}): slow clients delay nobody else. Loading this class sets the JDK
+ * server's connection cap, limits and timeouts unless already set (see {@code
+ * HttpServerDefaults}, and docs/operations.md): the JDK reads them once, when the first {@code
+ * HttpServer} of the JVM is created, so an application that creates its own HttpServer before
+ * this class loads must set them itself.
  *
  * <p>Grants, releases, expiries and timeouts are counted for {@code /metrics} and logged only for
  * a backend the server makes from its configuration: it cannot listen to one given to {@link
@@ -75,8 +72,8 @@ public final class DistributexServer implements AutoCloseable {
                 : List.copyOf(builder.backend.pools().keySet()));
     this.backend =
         ownsBackend ? backendFor(config, metrics.andThen(new EventLog())) : builder.backend;
-    this.requests = RequestThreads.create();
-    this.answers = newAnswerPool(builder.threads);
+    this.requests = ServerThreads.forRequests();
+    this.answers = ServerThreads.forAnswers(builder.threads);
     this.handler = new LockHandler(backend, answers, new Access(config.auth()), metrics);
     try {
       InetSocketAddress address = new InetSocketAddress(builder.bind(), builder.port());
@@ -175,28 +172,6 @@ public final class DistributexServer implements AutoCloseable {
         InMemoryBackend.builder().pools(config.pools()).maxWaiters(config.maxWaiters()).listener(listener);
     config.journal().ifPresent(inMemory::journal);
     return inMemory.build();
-  }
-
-  /**
-   * The threads that write the answers of waiting requests, apart from those that read requests:
-   * an answer is queued, never refused, whatever slow clients hold.
-   */
-  private static ExecutorService newAnswerPool(int threads) {
-    AtomicInteger count = new AtomicInteger();
-    ThreadPoolExecutor executor =
-        new ThreadPoolExecutor(
-            threads,
-            threads,
-            30,
-            TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(),
-            task -> {
-              Thread thread = new Thread(task, "distributex-answer-" + count.incrementAndGet());
-              thread.setDaemon(true);
-              return thread;
-            });
-    executor.allowCoreThreadTimeOut(true);
-    return executor;
   }
 
   /**

@@ -17,20 +17,21 @@ import java.util.OptionalLong;
  *   <li>{@code sun.net.httpserver.maxReqHeaderSize=32768}: the request line and the header block
  *       are each cut at 32 KiB (the JDK's default is 380 KiB); a longer one closes the connection.
  *   <li>{@code sun.net.httpserver.maxReqTime=10}: a request must arrive whole (line, headers,
- *       body) within 10 s, or its connection is closed: a slow client holds its connection (and
- *       on JDK 17 a thread) for that long at most. A waiting request has arrived whole, so it is
- *       not cut: its answer may take as long as it takes. A connection opened and never used is
- *       closed after that long too.
+ *       body; the TLS handshake) within 10 s, or its connection is closed: a slow client holds its
+ *       connection (and its thread) for that long at most. A waiting request has arrived whole, so
+ *       it is not cut: its answer may take as long as it takes. A connection opened and never used
+ *       is closed after 10 to 20 s (the JDK looks every 10 s).
  *   <li>{@code sun.net.httpserver.idleInterval=30}: a connection idle for 30 s after an answer is
  *       closed.
- *   <li>{@code jdk.httpserver.maxConnections}: the process's limit of open files less a tenth (at
- *       least 128) kept for everything else (on Unix; elsewhere unset). Beyond it the JDK closes a new connection as soon as
- *       it has accepted it. Without it, once the process is out of descriptors the JDK's accept
- *       loop fails and retries without pause, one core busy, until a descriptor is free.
- *   <li>{@code sun.net.httpserver.maxIdleConnections}: the same number. An idle connection costs
- *       memory and a descriptor, no thread; at the JDK's default of 200, a crowd of idle
- *       connections would make the server close every other client's connection after its answer,
- *       each call then paying a new connection (and TLS handshake).
+ *   <li>{@code jdk.httpserver.maxConnections} (on Unix; elsewhere unset): the process's limit of
+ *       open files less a tenth (at least 128) kept for its other files. Beyond it the JDK closes
+ *       a new connection as soon as it has accepted it. Without it, once the process is out of
+ *       descriptors the JDK's accept loop fails and retries without pause, one core busy, and the
+ *       connections it holds are no longer served.
+ *   <li>{@code sun.net.httpserver.maxIdleConnections}: the same number. An idle kept-alive
+ *       connection costs memory and a descriptor, no thread; at the JDK's default of 200, a crowd
+ *       of idle connections would make the server close every other client's connection after
+ *       its answer, each call then paying a new connection (and TLS handshake).
  * </ul>
  *
  * <p>{@code sun.net.httpserver.maxRspTime} must stay unset: it would cut waiting requests.

@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.distributex.server.ServerTestSupport.Reply;
 import io.distributex.testing.Await;
 import io.distributex.testing.RawHttpConnection;
+import io.distributex.testing.TestKeystore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Socket;

@@ -1,4 +1,4 @@
-package io.distributex.server;
+package io.distributex.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,7 +17,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * A PKCS#12 keystore made for a test by the JDK's {@code keytool}: a self-signed EC key for
+ * A PKCS#12 keystore made for a test or a benchmark by the JDK's {@code keytool}: a self-signed EC key for
  * {@code localhost} and {@code 127.0.0.1}, and an HTTPS client that trusts exactly that
  * certificate.
  */
@@ -59,17 +59,21 @@ public record TestKeystore(Path file, String password) {
     return trusted;
   }
 
-  /** An HTTP/1.1 client that trusts this keystore's certificate and nothing else. */
-  HttpClient client() throws IOException, GeneralSecurityException {
-    KeyStore trusted = trusted();
+  /** A client TLS context that trusts this keystore's certificate and nothing else. */
+  public SSLContext clientContext() throws IOException, GeneralSecurityException {
     TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    trust.init(trusted);
+    trust.init(trusted());
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(null, trust.getTrustManagers(), null);
+    return context;
+  }
+
+  /** An HTTP/1.1 client that trusts this keystore's certificate and nothing else. */
+  public HttpClient client() throws IOException, GeneralSecurityException {
     return HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(5))
-        .sslContext(context)
+        .sslContext(clientContext())
         .build();
   }
 }

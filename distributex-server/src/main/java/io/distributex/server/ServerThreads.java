@@ -4,14 +4,19 @@ import java.lang.System.Logger.Level;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The threads that read requests and serve them. The JDK's server reads a request's line and
+ * The server's threads: those that read requests and serve them, and those that write the answers
+ * of waiting requests.
+ *
+ * <p>The JDK's server reads a request's line and
  * headers (and does the TLS handshake) with blocking reads on the thread it hands the connection
  * to, as soon as the first byte has arrived: a client that sends its request slowly holds that
  * thread until the request is whole or {@code maxReqTime} cuts it. So no request may ever wait for
@@ -26,25 +31,36 @@ import java.util.concurrent.atomic.AtomicLong;
  *       (a thread costs memory, a kernel task and a process id); a request beyond that is refused
  *       by closing its connection at once, and logged.
  * </ul>
+ *
+ * <p>Answers to waiting requests are written by a fixed pool of their own, with a queue: an answer
+ * is queued, never refused, whatever slow clients hold.
  */
-final class RequestThreads {
+final class ServerThreads {
   /** Platform threads at most, below the usual task limits (systemd: 15% of 32,768). */
   static final int PLATFORM_LIMIT = 2_000;
 
-  private static final System.Logger LOG = System.getLogger(RequestThreads.class.getName());
+  private static final System.Logger LOG = System.getLogger(ServerThreads.class.getName());
   private static final int FIRST_VIRTUAL = 24;
   private static final long WARNING_INTERVAL = TimeUnit.SECONDS.toNanos(10);
 
-  private RequestThreads() {}
+  private ServerThreads() {}
 
-  /** Virtual threads on JDK 24 and newer, else bounded platform threads. */
-  static ExecutorService create() {
+  /** For reading and serving requests: virtual threads on JDK 24 and newer, else platform ones. */
+  static ExecutorService forRequests() {
     return Runtime.version().feature() >= FIRST_VIRTUAL ? virtual() : platform(PLATFORM_LIMIT);
+  }
+
+  /** For writing the answers of waiting requests: {@code threads} platform threads at most. */
+  static ExecutorService forAnswers(int threads) {
+    ThreadPoolExecutor executor =
+        new ThreadPoolExecutor(
+            threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), daemons("distributex-answer-"));
+    executor.allowCoreThreadTimeOut(true);
+    return executor;
   }
 
   /** Platform threads, at most {@code limit}, none kept waiting: beyond, execute() throws. */
   static ExecutorService platform(int limit) {
-    AtomicInteger count = new AtomicInteger();
     AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARNING_INTERVAL);
     AtomicLong refused = new AtomicLong();
     return new ThreadPoolExecutor(
@@ -53,11 +69,7 @@ final class RequestThreads {
         30,
         TimeUnit.SECONDS,
         new SynchronousQueue<>(),
-        task -> {
-          Thread thread = new Thread(task, "distributex-http-" + count.incrementAndGet());
-          thread.setDaemon(true);
-          return thread;
-        },
+        daemons("distributex-http-"),
         (task, pool) -> {
           refused.incrementAndGet();
           long now = System.nanoTime();
@@ -71,6 +83,15 @@ final class RequestThreads {
           // The JDK's server closes the connection when its executor refuses.
           throw new RejectedExecutionException("all " + limit + " request threads busy");
         });
+  }
+
+  private static ThreadFactory daemons(String prefix) {
+    AtomicInteger count = new AtomicInteger();
+    return task -> {
+      Thread thread = new Thread(task, prefix + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
   }
 
   private static ExecutorService virtual() {
