@@ -1,8 +1,5 @@
 package io.distributex.testing;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpClient;
@@ -19,7 +16,7 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * A PKCS#12 keystore made for a test or a benchmark by the JDK's {@code keytool}: a self-signed EC key for
  * {@code localhost} and {@code 127.0.0.1}, and an HTTPS client that trusts exactly that
- * certificate.
+ * certificate. Needs nothing but the JDK (the benchmarks run it outside JUnit).
  */
 public record TestKeystore(Path file, String password) {
   public static TestKeystore create(Path dir) throws IOException, InterruptedException {
@@ -35,10 +32,14 @@ public record TestKeystore(Path file, String password) {
                 "-keystore", file.toString(), "-storepass", password)
             .redirectErrorStream(true)
             .start();
-    assertTrue(process.waitFor(60, TimeUnit.SECONDS), "keytool did not finish");
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new IOException("keytool did not finish within 60 s");
+    }
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, process.exitValue(), "keytool failed: " + output);
-    assertTrue(Files.size(file) > 0);
+    if (process.exitValue() != 0 || !Files.isRegularFile(file) || Files.size(file) == 0) {
+      throw new IOException("keytool failed (exit status " + process.exitValue() + "): " + output);
+    }
     return new TestKeystore(file, password);
   }
 
