@@ -55,7 +55,8 @@ final class DescriptorLimit {
   private void atLimit(Report report, String measure, String prefix, List<String> wrapper, List<String> options)
       throws Exception {
     List<SocketChannel> held = new ArrayList<>();
-    try (ChildProcess child = ChildProcess.start(wrapper, options, List.of("distributex", "20000"))) {
+    ChildProcess child = ChildProcess.start(wrapper, options, List.of("distributex", "20000"));
+    try {
       long pid = child.pid();
       InetSocketAddress address = new InetSocketAddress(Servers.LOOPBACK, child.port());
       long limit = ProcFs.openFilesLimit(pid);
@@ -109,7 +110,10 @@ final class DescriptorLimit {
       }
     } finally {
       closeAll(held);
+      child.close();
     }
+    List<String> problems = child.logProblems();
+    report.check(measure, prefix + ": child log problems", problems.isEmpty(), "none", String.join(" | ", problems));
   }
 
   /** The child's connection cap; 0 or less: none. */
