@@ -51,7 +51,7 @@ public final class Bench {
     }
     Map<String, Measure> known = new LinkedHashMap<>();
     for (Measure measure : List.of(new HandoffMeasure(), new ThroughputMeasure(), new WaitersMeasure(),
-        new MemcachedMeasure(), new CliMeasure(jdks), new ContentionMeasure())) {
+        new MemcachedMeasure(), new CliMeasure(jdks), new ContentionMeasure(), new ConnectionsMeasure())) {
       known.put(measure.name(), measure);
     }
     List<Measure> chosen = new ArrayList<>();
@@ -127,6 +127,8 @@ public final class Bench {
     System.err.println("  cli         start-to-exit time of bin/distributex -r POOL true, against a bare JVM");
     System.err.println("  contention  64 clients on one mutex: grants/s, fairness, overlaps, against a fair");
     System.err.println("              ReentrantLock");
+    System.err.println("  connections a call and a handoff alone and under 3,000 idle + 1,000 half-sent + 200");
+    System.err.println("              trickling connections (HTTP, HTTPS); the server at its descriptor limit");
     System.err.println("  --quick     fewer samples and shorter windows (CI; about 30 s in all)");
     System.err.println("  --out DIR   where bench.md and bench.json go (default distributex-bench/target/bench)");
     System.err.println("  --jdk DIR   cli: run the command and the bare JVM on the JDK in DIR (JAVA_HOME); several");

@@ -13,13 +13,16 @@ import java.util.OptionalLong;
 /**
  * The server side of the {@code waiters} measure, run by {@link ChildProcess} in a JVM of its own
  * (file descriptors are per process: N client sockets and N server sockets would not fit in
- * one). {@code BenchServer distributex MAXWAITERS} serves Distributex with pools {@code held},
- * {@code other} and {@code mass} ({@link Servers#waitersYaml}); {@code BenchServer bare} serves a
+ * one). {@code BenchServer distributex MAXWAITERS [KEYSTORE PASSWORD]} serves Distributex with
+ * pools {@code held}, {@code other} and {@code mass} ({@link Servers#waitersYaml}), over HTTPS with
+ * that PKCS#12 keystore when given; {@code BenchServer bare} serves a
  * {@link BareServer} that parks every request. Prints {@code port N}, then answers one line per
  * command read from stdin:
  *
  * <ul>
  *   <li>{@code heap}: {@code heap USED THREADS}, heap bytes in use after full GCs, live threads
+ *   <li>{@code cap}: {@code cap N}, the JDK server's connection cap ({@code
+ *       jdk.httpserver.maxConnections}; 0 or less: none)
  *   <li>{@code count}: {@code count N}, exchanges parked (bare) or waiters queued (distributex)
  *   <li>{@code release} (bare): answers every parked exchange {@code YES}, then {@code released N}
  *   <li>{@code hold N} (distributex): hosts {@code m0} to {@code mN-1} take a slot of pool {@code
@@ -35,7 +38,7 @@ public final class BenchServer {
   public static void main(String[] args) throws Exception {
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     if (args.length < 1 || !(args[0].equals("distributex") || args[0].equals("bare"))) {
-      System.err.println("usage: BenchServer distributex MAXWAITERS | BenchServer bare");
+      System.err.println("usage: BenchServer distributex MAXWAITERS [KEYSTORE PASSWORD] | BenchServer bare");
       System.exit(64);
     }
     Servers.prepare();
@@ -49,7 +52,8 @@ public final class BenchServer {
         parking = BareServer.start(BareServer.Mode.PARK);
         port = parking.address().getPort();
       } else {
-        distributex = Servers.distributex(Servers.waitersYaml(maxWaiters));
+        String tls = args.length > 3 ? "tls:\n  keystore: \"" + args[2] + "\"\n  password: \"" + args[3] + "\"\n" : "";
+        distributex = Servers.distributex(tls + Servers.waitersYaml(maxWaiters));
         port = distributex.address().getPort();
       }
       out.println("port " + port);
@@ -60,6 +64,8 @@ public final class BenchServer {
           break;
         } else if (command.equals("heap")) {
           out.println(heap());
+        } else if (command.equals("cap")) {
+          out.println("cap " + Integer.getInteger("jdk.httpserver.maxConnections", -1));
         } else if (command.equals("count")) {
           out.println("count " + (parking != null ? parking.parkedCount() : waiters(distributex.backend())));
         } else if (command.equals("release") && parking != null) {

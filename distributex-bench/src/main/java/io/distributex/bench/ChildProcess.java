@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -60,11 +61,21 @@ final class ChildProcess implements AutoCloseable {
 
   /** Starts {@code BenchServer mode [maxWaiters]} and waits (at most 30 s) for its port. */
   static ChildProcess start(String mode, int maxWaiters) throws IOException {
-    Path log = Files.createTempFile("distributex-bench-" + mode + "-", ".log");
+    return start(List.of(), List.of(), List.of(mode, Integer.toString(maxWaiters)));
+  }
+
+  /**
+   * Starts {@code wrapper java -Xmx2g jvmOptions BenchServer args} ({@code wrapper}: a command
+   * such as {@code prlimit --nofile=N --}, or none) and waits (at most 30 s) for its port.
+   */
+  static ChildProcess start(List<String> wrapper, List<String> jvmOptions, List<String> args) throws IOException {
+    Path log = Files.createTempFile("distributex-bench-" + args.get(0) + "-", ".log");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = List.of(
-        java, "-Xmx2g", "-cp", System.getProperty("java.class.path"),
-        BenchServer.class.getName(), mode, Integer.toString(maxWaiters));
+    List<String> command = new ArrayList<>(wrapper);
+    command.addAll(List.of(java, "-Xmx2g"));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchServer.class.getName()));
+    command.addAll(args);
     return new ChildProcess(command, log, Duration.ofSeconds(30));
   }
 

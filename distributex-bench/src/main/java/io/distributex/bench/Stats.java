@@ -49,6 +49,11 @@ record Stats(int count, long p50, long p90, long p99, long max) {
     return String.format(Locale.ROOT, "%.0f B (%s)", bytes, unit);
   }
 
+  /** A size in MiB: {@code 416.7 MiB}. */
+  static String mib(long bytes) {
+    return String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
+  }
+
   /** A rate with thousands separators: {@code 12,345}. */
   static String count(double value) {
     return String.format(Locale.ROOT, "%,.0f", value);

@@ -2,7 +2,6 @@ package io.distributex.bench;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * {@code waiters}: how many {@code /wait/} requests one server holds, and what each costs. Runs
@@ -40,9 +39,9 @@ final class WaitersMeasure implements Measure {
     report.add(m, "heap per waiter", Stats.bytes(perWaiter));
     report.add(m, "bare heap per parked exchange", Stats.bytes(perBare));
     report.add(m, "difference per waiter", Stats.bytes(perWaiter - perBare));
-    report.add(m, "heap before / with waiters", mib(d.before().used()) + " / " + mib(d.held().used()));
-    report.add(m, "heap after all answered+closed", mib(d.after().used()) + " (bare: " + mib(b.after().used())
-        + ", before " + mib(b.before().used()) + ")");
+    report.add(m, "heap before / with waiters", Stats.mib(d.before().used()) + " / " + Stats.mib(d.held().used()));
+    report.add(m, "heap after all answered+closed", Stats.mib(d.after().used()) + " (bare: " + Stats.mib(b.after().used())
+        + ", before " + Stats.mib(b.before().used()) + ")");
     report.add(m, "threads before / with waiters", d.before().threads() + " / " + d.held().threads()
         + " (bare: " + b.before().threads() + " / " + b.held().threads() + ")");
     report.add(m, "/get/ other, idle p50 / p99",
@@ -82,9 +81,5 @@ final class WaitersMeasure implements Measure {
     report.check(m, prefix + "failures", failures.equals("none"), "none", failures);
     report.check(m, prefix + "child log problems", problems.isEmpty(), "none", String.join(" | ", problems));
     report.check(m, prefix + "child exit", exit.equals("exited 0"), exit, exit);
-  }
-
-  private static String mib(long bytes) {
-    return String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
   }
 }

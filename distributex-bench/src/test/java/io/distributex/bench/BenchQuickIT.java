@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Timeout;
 class BenchQuickIT {
   private static final Path HOME = Path.of("..").toAbsolutePath().normalize();
   private static final List<String> MEASURES =
-      List.of("handoff", "throughput", "waiters", "memcached", "cli", "contention");
+      List.of("handoff", "throughput", "waiters", "memcached", "cli", "contention", "connections");
   private static final long RUN_LIMIT_SECONDS = 120;
 
   @Test

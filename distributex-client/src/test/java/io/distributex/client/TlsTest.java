@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.distributex.server.DistributexServer;
-import io.distributex.server.TestKeystore;
+import io.distributex.testing.TestKeystore;
 import io.distributex.server.config.ConfigLoader;
 import java.net.URI;
 import java.nio.file.Path;

@@ -20,11 +20,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -39,11 +35,12 @@ import javax.net.ssl.SSLContext;
  * }</pre>
  *
  * <p>Built on {@code com.sun.net.httpserver}; HTTPS when the configuration has a {@code tls}
- * section. Waiting requests hold no thread. Loading this class sets the JDK server's limits and
- * timeouts unless already set (see {@code HttpServerDefaults}, and the README): the JDK reads them
- * once, when the first {@code HttpServer} of the JVM is created, so an application that creates
- * its own HttpServer before this class loads must set them itself, {@code
- * -Dsun.net.httpserver.nodelay=true} above all.
+ * section. Waiting requests hold no thread, and a request being read never waits for one (see
+ * {@code ServerThreads}): slow clients delay nobody else. Loading this class sets the JDK
+ * server's connection cap, limits and timeouts unless already set (see {@code
+ * HttpServerDefaults}, and docs/operations.md): the JDK reads them once, when the first {@code
+ * HttpServer} of the JVM is created, so an application that creates its own HttpServer before
+ * this class loads must set them itself.
  *
  * <p>Grants, releases, expiries and timeouts are counted for {@code /metrics} and logged only for
  * a backend the server makes from its configuration: it cannot listen to one given to {@link
@@ -57,7 +54,8 @@ public final class DistributexServer implements AutoCloseable {
   }
 
   private final HttpServer http;
-  private final ExecutorService executor;
+  private final ExecutorService requests;
+  private final ExecutorService answers;
   private final LockHandler handler;
   private final LockBackend backend;
   private final boolean ownsBackend;
@@ -74,8 +72,9 @@ public final class DistributexServer implements AutoCloseable {
                 : List.copyOf(builder.backend.pools().keySet()));
     this.backend =
         ownsBackend ? backendFor(config, metrics.andThen(new EventLog())) : builder.backend;
-    this.executor = newExecutor(builder.threads);
-    this.handler = new LockHandler(backend, executor, new Access(config.auth()), metrics);
+    this.requests = ServerThreads.forRequests();
+    this.answers = ServerThreads.forAnswers(builder.threads);
+    this.handler = new LockHandler(backend, answers, new Access(config.auth()), metrics);
     try {
       InetSocketAddress address = new InetSocketAddress(builder.bind(), builder.port());
       if (tls == null) {
@@ -86,13 +85,14 @@ public final class DistributexServer implements AutoCloseable {
         http = https;
       }
     } catch (IOException | RuntimeException cannotListen) {
-      executor.shutdownNow();
+      requests.shutdownNow();
+      answers.shutdownNow();
       if (ownsBackend) {
         backend.close();
       }
       throw cannotListen;
     }
-    http.setExecutor(executor);
+    http.setExecutor(requests);
     http.createContext("/", handler);
     http.start();
     LOG.log(Level.INFO, () -> StartupSummary.of(config, backend, ownsBackend, uri()));
@@ -142,7 +142,7 @@ public final class DistributexServer implements AutoCloseable {
     if (ownsBackend) {
       backend.close();
     } else {
-      handler.cancelParked(executor);
+      handler.cancelParked(answers);
     }
     try {
       handler.awaitAnswers(Duration.ofSeconds(2));
@@ -151,7 +151,8 @@ public final class DistributexServer implements AutoCloseable {
     }
     // Not a delay: JDK 17 waits all of it when no exchange is in flight (fixed in JDK 21).
     http.stop(0);
-    executor.shutdownNow();
+    requests.shutdownNow();
+    answers.shutdownNow();
     LOG.log(Level.INFO, "distributex stopped");
   }
 
@@ -172,24 +173,6 @@ public final class DistributexServer implements AutoCloseable {
         InMemoryBackend.builder().pools(config.pools()).maxWaiters(config.maxWaiters()).listener(listener);
     config.journal().ifPresent(inMemory::journal);
     return inMemory.build();
-  }
-
-  private static ExecutorService newExecutor(int threads) {
-    AtomicInteger count = new AtomicInteger();
-    ThreadPoolExecutor executor =
-        new ThreadPoolExecutor(
-            threads,
-            threads,
-            30,
-            TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(),
-            task -> {
-              Thread thread = new Thread(task, "distributex-http-" + count.incrementAndGet());
-              thread.setDaemon(true);
-              return thread;
-            });
-    executor.allowCoreThreadTimeOut(true);
-    return executor;
   }
 
   /**
@@ -237,7 +220,10 @@ public final class DistributexServer implements AutoCloseable {
       return this;
     }
 
-    /** Threads that parse requests and write answers (not one per waiter); 16 by default. */
+    /**
+     * Threads that write the answers of waiting requests; 16 by default. Requests are read and
+     * served on threads of their own, one per request being read (never one per waiter).
+     */
     public Builder threads(int threads) {
       checkArgument(threads >= 1, "threads must be at least 1, got %s", threads);
       this.threads = threads;

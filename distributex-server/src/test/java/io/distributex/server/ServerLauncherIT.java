@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.distributex.testing.RawHttpConnection;
+import io.distributex.testing.TestKeystore;
 
 import java.io.IOException;
 import java.net.Socket;

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.distributex.server.ServerTestSupport.Reply;
+import io.distributex.testing.TestKeystore;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketException;

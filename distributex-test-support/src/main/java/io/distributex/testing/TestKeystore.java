@@ -1,7 +1,4 @@
-package io.distributex.server;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+package io.distributex.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,9 +14,9 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * A PKCS#12 keystore made for a test by the JDK's {@code keytool}: a self-signed EC key for
+ * A PKCS#12 keystore made for a test or a benchmark by the JDK's {@code keytool}: a self-signed EC key for
  * {@code localhost} and {@code 127.0.0.1}, and an HTTPS client that trusts exactly that
- * certificate.
+ * certificate. Needs nothing but the JDK (the benchmarks run it outside JUnit).
  */
 public record TestKeystore(Path file, String password) {
   public static TestKeystore create(Path dir) throws IOException, InterruptedException {
@@ -35,10 +32,14 @@ public record TestKeystore(Path file, String password) {
                 "-keystore", file.toString(), "-storepass", password)
             .redirectErrorStream(true)
             .start();
-    assertTrue(process.waitFor(60, TimeUnit.SECONDS), "keytool did not finish");
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new IOException("keytool did not finish within 60 s");
+    }
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, process.exitValue(), "keytool failed: " + output);
-    assertTrue(Files.size(file) > 0);
+    if (process.exitValue() != 0 || !Files.isRegularFile(file) || Files.size(file) == 0) {
+      throw new IOException("keytool failed (exit status " + process.exitValue() + "): " + output);
+    }
     return new TestKeystore(file, password);
   }
 
@@ -59,17 +60,21 @@ public record TestKeystore(Path file, String password) {
     return trusted;
   }
 
-  /** An HTTP/1.1 client that trusts this keystore's certificate and nothing else. */
-  HttpClient client() throws IOException, GeneralSecurityException {
-    KeyStore trusted = trusted();
+  /** A client TLS context that trusts this keystore's certificate and nothing else. */
+  public SSLContext clientContext() throws IOException, GeneralSecurityException {
     TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    trust.init(trusted);
+    trust.init(trusted());
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(null, trust.getTrustManagers(), null);
+    return context;
+  }
+
+  /** An HTTP/1.1 client that trusts this keystore's certificate and nothing else. */
+  public HttpClient client() throws IOException, GeneralSecurityException {
     return HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(5))
-        .sslContext(context)
+        .sslContext(clientContext())
         .build();
   }
 }
