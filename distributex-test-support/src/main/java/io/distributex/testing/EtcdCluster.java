@@ -42,17 +42,29 @@ public final class EtcdCluster implements AutoCloseable {
   /**
    * Starts {@code size} members on free ports, their data in memory when the machine has a
    * {@code /dev/shm} (a killed process loses nothing the kernel holds, and tests need not wait for
-   * the disk), and waits until the cluster has a leader.
+   * the disk), and waits until the cluster has a leader; up to three times, on other ports, when
+   * it does not form (a port taken between choosing and binding it).
    */
   public static EtcdCluster start(int size) throws IOException, InterruptedException {
-    Path shm = Path.of("/dev/shm");
-    return start(size, Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir")));
+    String binary = binary();
+    IllegalStateException last = null;
+    for (int attempt = 0; attempt < 3; attempt++) {
+      EtcdCluster cluster = launch(binary, size);
+      try {
+        cluster.awaitHealthy();
+        return cluster;
+      } catch (IllegalStateException notFormed) {
+        cluster.close();
+        last = notFormed;
+      }
+    }
+    throw last;
   }
 
-  /** Starts {@code size} members with their data in a new directory under {@code parent}. */
-  public static EtcdCluster start(int size, Path parent) throws IOException, InterruptedException {
-    String binary = binary();
-    Files.createDirectories(parent);
+  private static EtcdCluster launch(String binary, int size) throws IOException {
+    Path shm = Path.of("/dev/shm");
+    Path parent =
+        Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
     Path directory = Files.createTempDirectory(parent, "distributex-etcd");
     List<Member> members = new ArrayList<>();
     for (int i = 0; i < size; i++) {
@@ -65,7 +77,6 @@ public final class EtcdCluster implements AutoCloseable {
     for (Member member : members) {
       member.launch();
     }
-    cluster.awaitHealthy();
     return cluster;
   }
 
@@ -105,7 +116,9 @@ public final class EtcdCluster implements AutoCloseable {
     for (Member member : members) {
       while (member.isRunning() && !member.healthy(http)) {
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("etcd member " + member.name + " not healthy within " + START_TIMEOUT);
+          throw new IllegalStateException(
+              "etcd member " + member.name + " not healthy within " + START_TIMEOUT + "; its log ends:\n"
+                  + member.logTail());
         }
         Thread.sleep(50);
       }
@@ -216,6 +229,16 @@ public final class EtcdCluster implements AutoCloseable {
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
       process = ChildProcesses.start(command);
+    }
+
+    /** The last lines etcd wrote, for a failure message. */
+    private String logTail() {
+      try {
+        List<String> lines = Files.readAllLines(directory.resolve(name + ".log"));
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+      } catch (IOException unreadable) {
+        return "(no log: " + unreadable.getMessage() + ")";
+      }
     }
 
     private boolean healthy(HttpClient http) throws InterruptedException {

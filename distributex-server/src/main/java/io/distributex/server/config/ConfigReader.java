@@ -67,7 +67,7 @@ final class ConfigReader {
         backendKind,
         memcacheServers(settings),
         restoreWindow(settings.get("memcache")),
-        etcd(settings.get("etcd"), backendKind, backend, baseDir),
+        etcd(settings.get("etcd"), backendKind, backend, baseDir, environment),
         auth == null ? Optional.empty() : Optional.of(auth(auth, baseDir, environment)),
         tls == null ? Optional.empty() : Optional.of(tls(tls, baseDir, environment)),
         journal(settings.get("journal"), backendKind, baseDir),
@@ -160,7 +160,11 @@ final class ConfigReader {
 
   /** The etcd section: required by {@code backend: etcd}, checked (and unused) otherwise. */
   private static Optional<EtcdConfig> etcd(
-      YamlValue value, BackendKind backend, YamlValue backendValue, Path baseDir)
+      YamlValue value,
+      BackendKind backend,
+      YamlValue backendValue,
+      Path baseDir,
+      Map<String, String> environment)
       throws ConfigException {
     if (value == null) {
       if (backend == BackendKind.ETCD) {
@@ -202,7 +206,9 @@ final class ConfigReader {
             List.copyOf(endpoints),
             prefix,
             username == null ? Optional.empty() : Optional.of(nonEmpty(username)),
-            password == null ? Optional.empty() : Optional.of(nonEmpty(password)),
+            password == null
+                ? Optional.empty()
+                : Optional.of(SecretValue.read(password, baseDir, environment)),
             file(settings.get("cacert"), baseDir),
             file(cert, baseDir),
             file(key, baseDir)));
