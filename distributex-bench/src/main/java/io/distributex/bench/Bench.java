@@ -51,7 +51,7 @@ public final class Bench {
     }
     Map<String, Measure> known = new LinkedHashMap<>();
     for (Measure measure : List.of(new HandoffMeasure(), new ThroughputMeasure(), new WaitersMeasure(),
-        new MemcachedMeasure(), new CliMeasure(jdks), new ContentionMeasure(), new ConnectionsMeasure())) {
+        new MemcachedMeasure(), new EtcdMeasure(), new CliMeasure(jdks), new ContentionMeasure(), new ConnectionsMeasure())) {
       known.put(measure.name(), measure);
     }
     List<Measure> chosen = new ArrayList<>();

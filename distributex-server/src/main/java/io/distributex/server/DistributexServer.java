@@ -9,9 +9,11 @@ import io.distributex.core.InMemoryBackend;
 import io.distributex.core.LockBackend;
 import io.distributex.core.LockListener;
 import io.distributex.core.Pool;
+import io.distributex.etcd.EtcdBackend;
 import io.distributex.memcached.MemcachedBackend;
 import io.distributex.server.config.BackendKind;
 import io.distributex.server.config.DistributexConfig;
+import io.distributex.server.config.EtcdConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -169,10 +171,30 @@ public final class DistributexServer implements AutoCloseable {
           .listener(listener)
           .build();
     }
+    if (config.backend() == BackendKind.ETCD) {
+      try {
+        return etcdBackend(config.etcd().orElseThrow())
+            .pools(config.pools())
+            .maxWaiters(config.maxWaiters())
+            .listener(listener)
+            .build();
+      } catch (IllegalArgumentException unusable) {
+        // A certificate or key that cannot be read: a configuration error, stop before listening.
+        throw new IllegalStateException("etcd: " + unusable.getMessage(), unusable);
+      }
+    }
     InMemoryBackend.Builder inMemory =
         InMemoryBackend.builder().pools(config.pools()).maxWaiters(config.maxWaiters()).listener(listener);
     config.journal().ifPresent(inMemory::journal);
     return inMemory.build();
+  }
+
+  private static EtcdBackend.Builder etcdBackend(EtcdConfig etcd) {
+    EtcdBackend.Builder builder = EtcdBackend.builder().endpoints(etcd.endpoints()).prefix(etcd.prefix());
+    etcd.username().ifPresent(user -> builder.credentials(user, etcd.password().orElseThrow()));
+    etcd.cacert().ifPresent(builder::trustedCa);
+    etcd.cert().ifPresent(cert -> builder.clientCertificate(cert, etcd.key().orElseThrow()));
+    return builder;
   }
 
   /**

@@ -40,12 +40,15 @@ final class StartupSummary {
       return backend.getClass().getName();
     }
     String kind = config.backend().name().toLowerCase(Locale.ROOT);
-    if (config.backend() != BackendKind.MEMCACHE) {
-      return kind;
-    }
-    return kind + " " + config.memcacheServers().stream()
-        .map(server -> server.host() + ":" + server.port())
-        .collect(Collectors.joining(" "));
+    return switch (config.backend()) {
+      case INMEMORY -> kind;
+      case MEMCACHE -> kind + " " + config.memcacheServers().stream()
+          .map(server -> server.host() + ":" + server.port())
+          .collect(Collectors.joining(" "));
+      case ETCD -> kind + " " + config.etcd().orElseThrow().endpoints().stream()
+          .map(Object::toString)
+          .collect(Collectors.joining(" ")) + " prefix " + config.etcd().orElseThrow().prefix();
+    };
   }
 
   private static String auth(AuthConfig auth) {

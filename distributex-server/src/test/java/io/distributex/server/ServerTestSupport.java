@@ -13,6 +13,7 @@ import io.distributex.server.config.ConfigException;
 import io.distributex.server.config.ConfigLoader;
 import io.distributex.server.config.DistributexConfig;
 import io.distributex.testing.Await;
+import io.distributex.testing.EtcdCluster;
 import io.distributex.testing.MemcachedProcess;
 import io.distributex.testing.RawHttpConnection;
 import io.distributex.testing.RawHttpResponse;
@@ -109,6 +110,17 @@ final class ServerTestSupport {
    */
   static String onMemcached(MemcachedProcess memcached, String pools) {
     return "backend: memcache\nmemcache:\n  servers: [ \"" + memcached.hostAndPort() + "\" ]\npools:\n"
+        + pools;
+  }
+
+  /**
+   * A configuration of servers sharing {@code etcd} under {@code prefix}, with {@code pools} (the
+   * YAML lines of the pools list, indented by two spaces).
+   */
+  static String onEtcd(EtcdCluster etcd, String prefix, String pools) {
+    return "backend: etcd\netcd:\n  endpoints: [ "
+        + String.join(", ", etcd.endpoints().stream().map(endpoint -> "\"" + endpoint + "\"").toList())
+        + " ]\n  prefix: " + prefix + "\npools:\n"
         + pools;
   }
 

@@ -1,8 +1,10 @@
 package io.distributex.testing;
 
+import io.distributex.core.BackendUnavailableException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Bounded polling: ask again and again until the answer is the one awaited, and fail with an
@@ -55,6 +57,24 @@ public final class Await {
       last = actual.get();
     }
     return last;
+  }
+
+  /**
+   * The first answer of {@code call} that is not a {@link BackendUnavailableException} (a store
+   * coming back), asked every 50 ms; once {@code limit} has passed, that exception.
+   */
+  public static <T> T available(Duration limit, Supplier<T> call) {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (true) {
+      try {
+        return call.get();
+      } catch (BackendUnavailableException reconnecting) {
+        if (System.nanoTime() - deadline > 0) {
+          throw reconnecting;
+        }
+        sleep(Duration.ofMillis(50));
+      }
+    }
   }
 
   private static void sleep(Duration pause) {

@@ -2,14 +2,11 @@ package io.distributex.testing;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,11 +17,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class MemcachedProcess implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
-  private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
-
-  static {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly)));
-  }
 
   private final int port;
   private final List<String> options;
@@ -39,7 +31,7 @@ public final class MemcachedProcess implements AutoCloseable {
   public static MemcachedProcess start(String... options) throws IOException, InterruptedException {
     IOException last = null;
     for (int attempt = 0; attempt < 5; attempt++) {
-      MemcachedProcess memcached = new MemcachedProcess(freePort(), List.of(options));
+      MemcachedProcess memcached = new MemcachedProcess(ChildProcesses.freePort(), List.of(options));
       try {
         memcached.launch();
         return memcached;
@@ -66,9 +58,7 @@ public final class MemcachedProcess implements AutoCloseable {
   /** Kills the process at once (SIGKILL), losing everything it held. */
   public void kill() throws InterruptedException {
     if (process != null) {
-      process.destroyForcibly();
-      process.waitFor(10, TimeUnit.SECONDS);
-      LIVE.remove(process);
+      ChildProcesses.kill(process);
       process = null;
     }
   }
@@ -133,11 +123,10 @@ public final class MemcachedProcess implements AutoCloseable {
             List.of(binary(), "-l", "127.0.0.1", "-p", Integer.toString(port), "-U", "0", "-m", "64", "-t", "2", "-u", "root"));
     command.addAll(options);
     process =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    LIVE.add(process);
+        ChildProcesses.start(
+            new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD));
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
@@ -162,11 +151,5 @@ public final class MemcachedProcess implements AutoCloseable {
     }
     throw new IllegalStateException(
         "memcached is not installed: the memcached tests need it (apt-get install -y memcached)");
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 }

@@ -14,9 +14,9 @@ import java.util.function.Function;
  * change is computed from the version read and written only if that version is still stored;
  * on a conflict it is computed again from the newer one.
  *
- * <p>The version this server wrote last is remembered: the next change starts from it and writes
- * in one round trip instead of two; when someone else wrote meanwhile, the write fails and the
- * change is computed again from a fresh read.
+ * <p>The newest version this server wrote or read is remembered: the next change starts from it
+ * and writes in one round trip instead of two; when someone else wrote meanwhile, the write
+ * fails and the change is computed again from a fresh read.
  */
 final class PoolValues {
   private static final int MAX_ATTEMPTS = 200;
@@ -45,8 +45,27 @@ final class PoolValues {
 
   /** The current state, or an empty one of epoch 0 (no epoch yet) when the store holds none. */
   StoredPool read(String pool) {
-    StoredValue stored = store.read(pool);
-    return stored.bytes().isPresent() ? decoded(pool, stored) : StoredPool.empty(0);
+    return seen(pool, store.read(pool));
+  }
+
+  /**
+   * The state of a value read from the store (or passed on by its watch), or an empty one of
+   * epoch 0 when the store holds none. The next change starts from it when it is newer than the
+   * version this server wrote last, so a change right after a read writes in one round trip.
+   */
+  StoredPool seen(String pool, StoredValue stored) {
+    if (stored.bytes().isEmpty()) {
+      return StoredPool.empty(0);
+    }
+    StoredPool state = decoded(pool, stored);
+    lastWritten.merge(
+        pool,
+        new Version(stored, state),
+        (known, read) ->
+            read.state().epoch() != known.state().epoch() || read.state().version() > known.state().version()
+                ? read
+                : known);
+    return state;
   }
 
   /**

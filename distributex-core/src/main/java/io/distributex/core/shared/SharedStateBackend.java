@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * sharing the store behave as one: one value per pool holds its holders, its FIFO queue (of all
  * servers) and its last token, and every change is a compare-and-set on it, so two servers can
  * never both grant the last slot. Waiters on this server are answered at once when this server
- * frees a slot, and within one poll interval when another server does. A store implements
+ * frees a slot, and within one poll interval when another server does (at once when the store
+ * watches, see {@link SharedStore#watch}). A store implements
  * {@link SharedStore}; its backend extends this class.
  */
 public abstract class SharedStateBackend extends PooledBackend {
@@ -55,6 +56,7 @@ public abstract class SharedStateBackend extends PooledBackend {
     pools.forEach(SharedStatePool::startWatching);
     this.store = store;
     this.ownIo = ownIo;
+    pools.forEach(pool -> store.watch(pool.pool().name(), pool::changedElsewhere));
   }
 
   @Override

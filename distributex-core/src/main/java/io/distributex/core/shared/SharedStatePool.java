@@ -34,6 +34,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * One pool of a {@link SharedStateBackend} as this server sees it: the shared state lives in the
@@ -87,6 +88,8 @@ final class SharedStatePool implements PoolState {
   private final HoldSightings sightings;
   private final RememberedPool remembered;
   private TimeSource.Cancellable watch;
+  /** The newest value the store's watch passed on that no look has taken yet. */
+  private final AtomicReference<StoredValue> changedTo = new AtomicReference<>();
 
   SharedStatePool(
       Pool pool,
@@ -494,6 +497,21 @@ final class SharedStatePool implements PoolState {
     }
   }
 
+  /**
+   * The store's watch saw the pool change to {@code value}: while this server has waiters, act on
+   * it now rather than at the next poll. Values that come while one is pending replace it.
+   */
+  void changedElsewhere(StoredValue value) {
+    synchronized (this) {
+      if (closed || waits.isEmpty()) {
+        return;
+      }
+    }
+    if (changedTo.getAndSet(value) == null) {
+      io.execute(() -> look(() -> store.seen(pool.name(), changedTo.getAndSet(null))));
+    }
+  }
+
   /** While this server has waiters: look for grants and releases made by other servers. */
   private void onPoll() {
     synchronized (this) {
@@ -502,8 +520,18 @@ final class SharedStatePool implements PoolState {
         return;
       }
     }
+    look(() -> store.read(pool.name()));
+    synchronized (this) {
+      if (!closed && !waits.isEmpty() && poll == null) {
+        poll = time.schedule(() -> io.execute(this::onPoll), timing.pollMs());
+      }
+    }
+  }
+
+  /** Takes delivery of grants to our waits, renews our places, and settles them. */
+  private void look(Supplier<StoredPool> current) {
     try {
-      StoredPool state = store.read(pool.name());
+      StoredPool state = current.get();
       reachable();
       remembered.see(state);
       if (propose(state, edit -> null).changed()) {
@@ -515,11 +543,6 @@ final class SharedStatePool implements PoolState {
       unreachable(unavailable);
     } catch (RuntimeException failed) {
       log(failed);
-    }
-    synchronized (this) {
-      if (!closed && !waits.isEmpty() && poll == null) {
-        poll = time.schedule(() -> io.execute(this::onPoll), timing.pollMs());
-      }
     }
   }
 

@@ -1,6 +1,7 @@
 package io.distributex.core.shared;
 
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Where the shared-state engine keeps one value per pool: a store that can read a value with its
@@ -33,6 +34,16 @@ public interface SharedStore extends AutoCloseable {
   default Optional<String> incarnation(String pool) {
     return Optional.empty();
   }
+
+  /**
+   * Passes {@code pool}'s value to {@code changed} soon after another writer changed it, so the
+   * engine acts at once instead of at its next poll (a release on another server then wakes a
+   * waiter here by push). Values come in the order they were stored; one may also come for this
+   * store's own write, or again after the watch was broken and restored: the engine only acts
+   * on what is new. Calls come from a thread of the store's that may block on the store. A store
+   * that cannot watch keeps this default, which never calls; the poll then finds every change.
+   */
+  default void watch(String pool, Consumer<StoredValue> changed) {}
 
   /** Throws unless every part of the store answers now. */
   void ping();

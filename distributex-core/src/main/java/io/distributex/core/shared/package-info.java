@@ -17,7 +17,8 @@
  * <p><b>Handoff and delivery.</b> The server that frees a slot (release, expiry) grants it to the
  * head of the shared queue in the same write. A waiter on that same server is answered at once;
  * a waiter on another server is answered when its server next reads the pool (it polls its pools
- * while it has waiters). Such a grant must be confirmed by the waiter's server within a set time,
+ * while it has waiters), or at once when the store watches its values ({@code SharedStore.watch}:
+ * the new value is pushed to that server, which takes delivery in one write). Such a grant must be confirmed by the waiter's server within a set time,
  * or it is taken back and handed on, so a server that died with waiters cannot hold a slot
  * hostage. A server renews its waiters' places every quarter of the stale period; places not
  * renewed are dropped. {@code WaitVerdicts} decides, from one stored state, what became of each of

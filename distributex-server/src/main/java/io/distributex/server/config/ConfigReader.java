@@ -2,6 +2,8 @@ package io.distributex.server.config;
 
 import io.distributex.core.Names;
 import io.distributex.core.Pool;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +27,7 @@ final class ConfigReader {
           "memcachehost",
           "memcacheport",
           "memcache",
+          "etcd",
           "auth",
           "pools",
           "tls",
@@ -32,6 +35,8 @@ final class ConfigReader {
   private static final List<String> POOL_KEYS =
       List.of("name", "expire", "maxlocks", "servers", "strict", "lockdelay");
   private static final List<String> MEMCACHE_KEYS = List.of("servers", "restorewindow");
+  private static final List<String> ETCD_KEYS =
+      List.of("endpoints", "prefix", "username", "password", "cacert", "cert", "key");
   private static final List<String> AUTH_KEYS = List.of("secret", "clients", "admin");
   private static final List<String> TLS_KEYS = List.of("keystore", "password");
 
@@ -62,6 +67,7 @@ final class ConfigReader {
         backendKind,
         memcacheServers(settings),
         restoreWindow(settings.get("memcache")),
+        etcd(settings.get("etcd"), backendKind, backend, baseDir, environment),
         auth == null ? Optional.empty() : Optional.of(auth(auth, baseDir, environment)),
         tls == null ? Optional.empty() : Optional.of(tls(tls, baseDir, environment)),
         journal(settings.get("journal"), backendKind, baseDir),
@@ -75,7 +81,8 @@ final class ConfigReader {
       return Optional.empty();
     }
     if (backend != BackendKind.INMEMORY) {
-      throw value.error("only the inmemory backend keeps a journal (memcached holds the state itself)");
+      throw value.error(
+          "only the inmemory backend keeps a journal (memcached and etcd hold the state themselves)");
     }
     String path = value.text();
     if (path.isEmpty()) {
@@ -93,8 +100,9 @@ final class ConfigReader {
     return switch (text) {
       case "inmemory" -> BackendKind.INMEMORY;
       case "memcache", "memcached" -> BackendKind.MEMCACHE;
+      case "etcd" -> BackendKind.ETCD;
       default ->
-          throw value.error("unknown backend '" + text + "' (expected inmemory or memcache)");
+          throw value.error("unknown backend '" + text + "' (expected inmemory, memcache or etcd)");
     };
   }
 
@@ -148,6 +156,98 @@ final class ConfigReader {
       throw servers.error("at least one server is required");
     }
     return List.copyOf(addresses);
+  }
+
+  /** The etcd section: required by {@code backend: etcd}, checked (and unused) otherwise. */
+  private static Optional<EtcdConfig> etcd(
+      YamlValue value,
+      BackendKind backend,
+      YamlValue backendValue,
+      Path baseDir,
+      Map<String, String> environment)
+      throws ConfigException {
+    if (value == null) {
+      if (backend == BackendKind.ETCD) {
+        throw backendValue.error("backend etcd needs an etcd section listing its endpoints");
+      }
+      return Optional.empty();
+    }
+    Map<String, YamlValue> settings = value.settings(ETCD_KEYS);
+    YamlValue endpointsValue =
+        required(value, settings, "endpoints", "list the etcd members' client URLs, e.g. http://10.0.0.5:2379");
+    Set<URI> endpoints = new LinkedHashSet<>();
+    for (YamlValue item : endpointsValue.textItems()) {
+      URI endpoint = endpoint(item);
+      if (!endpoints.add(endpoint)) {
+        throw item.error("duplicate endpoint '" + endpoint + "'");
+      }
+    }
+    if (endpoints.isEmpty()) {
+      throw endpointsValue.error("at least one endpoint is required");
+    }
+    YamlValue prefixValue = settings.get("prefix");
+    String prefix = prefixValue == null ? EtcdConfig.DEFAULT_PREFIX : prefixValue.text();
+    if (prefix.isEmpty()) {
+      throw prefixValue.error("must not be empty (leave it out for " + EtcdConfig.DEFAULT_PREFIX + ")");
+    }
+    YamlValue username = settings.get("username");
+    YamlValue password = settings.get("password");
+    if ((username == null) != (password == null)) {
+      throw value.missing(
+          username == null ? "username" : "password", "missing: username and password go together");
+    }
+    YamlValue cert = settings.get("cert");
+    YamlValue key = settings.get("key");
+    if ((cert == null) != (key == null)) {
+      throw value.missing(cert == null ? "cert" : "key", "missing: cert and key go together");
+    }
+    return Optional.of(
+        new EtcdConfig(
+            List.copyOf(endpoints),
+            prefix,
+            username == null ? Optional.empty() : Optional.of(nonEmpty(username)),
+            password == null
+                ? Optional.empty()
+                : Optional.of(SecretValue.read(password, baseDir, environment)),
+            file(settings.get("cacert"), baseDir),
+            file(cert, baseDir),
+            file(key, baseDir)));
+  }
+
+  private static URI endpoint(YamlValue item) throws ConfigException {
+    String text = item.text();
+    try {
+      URI endpoint = new URI(text);
+      if (("http".equals(endpoint.getScheme()) || "https".equals(endpoint.getScheme()))
+          && endpoint.getHost() != null
+          && endpoint.getPort() > 0
+          && (endpoint.getRawPath() == null || endpoint.getRawPath().isEmpty() || endpoint.getRawPath().equals("/"))) {
+        return endpoint;
+      }
+    } catch (URISyntaxException malformed) {
+      // Reported below, with what an endpoint looks like.
+    }
+    throw item.error("an etcd endpoint is http://HOST:PORT or https://HOST:PORT (got '" + text + "')");
+  }
+
+  private static String nonEmpty(YamlValue value) throws ConfigException {
+    String text = value.text();
+    if (text.isEmpty()) {
+      throw value.error("must not be empty");
+    }
+    return text;
+  }
+
+  /** A file named in the configuration, relative to its directory. */
+  private static Optional<Path> file(YamlValue value, Path baseDir) throws ConfigException {
+    if (value == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(baseDir.resolve(nonEmpty(value)));
+    } catch (InvalidPathException e) {
+      throw value.error("not a valid path: " + e.getReason());
+    }
   }
 
   private static AuthConfig auth(YamlValue value, Path baseDir, Map<String, String> environment)

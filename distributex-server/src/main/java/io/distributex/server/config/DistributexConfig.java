@@ -26,6 +26,7 @@ import java.util.Set;
  *     backend)
  * @param memcacheRestoreWindow how long a pool whose value memcached lost grants nothing, so that
  *     its holders can renew their holds back
+ * @param etcd the etcd cluster; present when the backend is etcd
  * @param auth the accepted secrets; empty: every call is open
  * @param tls the keystore to serve HTTPS with; empty: plain HTTP
  * @param journal the in-memory backend's journal file; empty: nothing survives a restart
@@ -38,6 +39,7 @@ public record DistributexConfig(
     BackendKind backend,
     List<MemcacheAddress> memcacheServers,
     Duration memcacheRestoreWindow,
+    Optional<EtcdConfig> etcd,
     Optional<AuthConfig> auth,
     Optional<TlsConfig> tls,
     Optional<Path> journal,
@@ -69,6 +71,7 @@ public record DistributexConfig(
     memcacheServers = ImmutableList.copyOf(memcacheServers);
     checkArgument(!memcacheServers.isEmpty(), "at least one memcache server is required");
     checkArgument(!memcacheRestoreWindow.isNegative(), "the restore window must not be negative");
+    checkArgument(backend != BackendKind.ETCD || etcd.isPresent(), "backend etcd needs its endpoints");
     requireNonNull(auth, "auth");
     requireNonNull(tls, "tls");
     requireNonNull(journal, "journal");
@@ -95,19 +98,20 @@ public record DistributexConfig(
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
+        Optional.empty(),
         List.of(Pool.mutex("default")));
   }
 
   /** This configuration listening on {@code port} instead (the server's {@code -p}). */
   public DistributexConfig withPort(int port) {
     return new DistributexConfig(
-        port, bind, maxWaiters, backend, memcacheServers, memcacheRestoreWindow, auth, tls, journal, pools);
+        port, bind, maxWaiters, backend, memcacheServers, memcacheRestoreWindow, etcd, auth, tls, journal, pools);
   }
 
   /** This configuration listening on {@code bind} instead (the server's {@code -b}). */
   public DistributexConfig withBind(String bind) {
     return new DistributexConfig(
-        port, bind, maxWaiters, backend, memcacheServers, memcacheRestoreWindow, auth, tls, journal, pools);
+        port, bind, maxWaiters, backend, memcacheServers, memcacheRestoreWindow, etcd, auth, tls, journal, pools);
   }
 
   /** The pool named {@code name}, if there is one. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.distributex.core.Pool;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -185,6 +186,7 @@ class ConfigLoaderTest {
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
+        Optional.empty(),
         pools);
   }
 
@@ -304,7 +306,12 @@ class ConfigLoaderTest {
   void aJournalIsRefusedWithTheMemcachedBackendOrWhenEmpty() {
     assertRefused(
         "backend: memcache\njournal: /var/lib/distributex/journal\npools: [{name: p}]\n",
-        "t.yaml:2: journal: only the inmemory backend keeps a journal (memcached holds the state itself)");
+        "t.yaml:2: journal: only the inmemory backend keeps a journal (memcached and etcd hold the"
+            + " state themselves)");
+    assertRefused(
+        "backend: etcd\netcd: {endpoints: ['http://127.0.0.1:2379']}\njournal: /var/lib/j\npools: [{name: p}]\n",
+        "t.yaml:3: journal: only the inmemory backend keeps a journal (memcached and etcd hold the"
+            + " state themselves)");
     assertRefused("journal: ''\npools: [{name: p}]\n", "t.yaml:1: journal: must not be empty");
   }
 
@@ -340,7 +347,7 @@ class ConfigLoaderTest {
         assertRefused(
             "port: 9889\npools: [{name: p}]\nbakend: memcache\n",
             "t.yaml:3: bakend: unknown key (known: port, bind, maxwaiters, backend, memcachehost,"
-                + " memcacheport, memcache, auth, pools, tls, journal)");
+                + " memcacheport, memcache, etcd, auth, pools, tls, journal)");
 
     assertEquals("t.yaml", e.file());
     assertEquals(OptionalInt.of(3), e.line());
@@ -438,7 +445,69 @@ class ConfigLoaderTest {
   void unknownBackend() {
     assertRefused(
         "pools: [{name: p}]\nbackend: redis\n",
-        "t.yaml:2: backend: unknown backend 'redis' (expected inmemory or memcache)");
+        "t.yaml:2: backend: unknown backend 'redis' (expected inmemory, memcache or etcd)");
+  }
+
+  @Test
+  void theEtcdSectionParsesToItsValuesWithFilesRelativeToTheConfiguration() throws ConfigException {
+    DistributexConfig config =
+        parse(
+            "backend: etcd\n"
+                + "etcd:\n"
+                + "  endpoints: [ \"http://10.0.0.5:2379\", \"https://10.0.0.6:2379\" ]\n"
+                + "  prefix: /locks/\n"
+                + "  username: dx\n"
+                + "  password: s3cret\n"
+                + "  cacert: ca.pem\n"
+                + "  cert: /etc/dx/client.pem\n"
+                + "  key: /etc/dx/client-key.pem\n"
+                + "pools: [{name: p}]\n");
+    EtcdConfig etcd = config.etcd().orElseThrow();
+    assertEquals(BackendKind.ETCD, config.backend());
+    assertEquals(List.of(URI.create("http://10.0.0.5:2379"), URI.create("https://10.0.0.6:2379")), etcd.endpoints());
+    assertEquals("/locks/", etcd.prefix());
+    assertEquals(Optional.of("dx"), etcd.username());
+    assertEquals(Optional.of("s3cret"), etcd.password());
+    assertTrue(etcd.cacert().orElseThrow().endsWith("ca.pem"));
+    assertEquals(Optional.of(Path.of("/etc/dx/client.pem")), etcd.cert());
+    assertFalse(config.toString().contains("s3cret"), config.toString());
+    EtcdConfig plain =
+        parse("backend: etcd\netcd:\n  endpoints: http://a:2379, http://b:2379\npools: [{name: p}]\n")
+            .etcd().orElseThrow();
+    assertEquals(EtcdConfig.DEFAULT_PREFIX, plain.prefix());
+    assertEquals(2, plain.endpoints().size());
+    assertEquals(Optional.empty(), plain.username());
+  }
+
+  @Test
+  void badEtcdSections() {
+    assertRefused(
+        "backend: etcd\npools: [{name: p}]\n",
+        "t.yaml:1: backend: backend etcd needs an etcd section listing its endpoints");
+    assertRefused(
+        "backend: etcd\netcd: {prefix: /x/}\npools: [{name: p}]\n",
+        "t.yaml:2: etcd.endpoints: missing: list the etcd members' client URLs, e.g. http://10.0.0.5:2379");
+    assertRefused(
+        "backend: etcd\netcd:\n  endpoints:\n    - http://a:2379\n    - a:2379\npools: [{name: p}]\n",
+        "t.yaml:5: etcd.endpoints[1]: an etcd endpoint is http://HOST:PORT or https://HOST:PORT (got 'a:2379')");
+    assertRefused(
+        "backend: etcd\netcd: {endpoints: 'http://a:2379, http://a:2379'}\npools: [{name: p}]\n",
+        "t.yaml:2: etcd.endpoints: duplicate endpoint 'http://a:2379'");
+    assertRefused(
+        "backend: etcd\netcd: {endpoints: []}\npools: [{name: p}]\n",
+        "t.yaml:2: etcd.endpoints: at least one endpoint is required");
+    assertRefused(
+        "backend: etcd\netcd: {endpoints: 'http://a:2379', username: dx}\npools: [{name: p}]\n",
+        "t.yaml:2: etcd.password: missing: username and password go together");
+    assertRefused(
+        "backend: etcd\netcd: {endpoints: 'http://a:2379', key: k.pem}\npools: [{name: p}]\n",
+        "t.yaml:2: etcd.cert: missing: cert and key go together");
+    assertRefused(
+        "backend: etcd\netcd:\n  endpoints: 'http://a:2379'\n  prefix: ''\npools: [{name: p}]\n",
+        "t.yaml:4: etcd.prefix: must not be empty (leave it out for /distributex/)");
+    assertRefused(
+        "backend: etcd\netcd:\n  endpoints: 'http://a:2379'\n  tls: on\npools: [{name: p}]\n",
+        "t.yaml:4: etcd.tls: unknown key (known: endpoints, prefix, username, password, cacert, cert, key)");
   }
 
   @Test
@@ -600,8 +669,8 @@ class ConfigLoaderTest {
     ConfigException e =
         assertRefused(
             "pools: [{name: p}]\nbackend: \"mem\\ncache\"\n",
-            "t.yaml:2: backend: unknown backend 'mem\\ncache' (expected inmemory or memcache)");
-    assertEquals("unknown backend 'mem\ncache' (expected inmemory or memcache)", e.problem());
+            "t.yaml:2: backend: unknown backend 'mem\\ncache' (expected inmemory, memcache or etcd)");
+    assertEquals("unknown backend 'mem\ncache' (expected inmemory, memcache or etcd)", e.problem());
 
     String message =
         assertThrows(
