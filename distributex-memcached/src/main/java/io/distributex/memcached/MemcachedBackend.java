@@ -49,7 +49,7 @@ public final class MemcachedBackend extends SharedStateBackend {
     private Duration operationTimeout = Duration.ofSeconds(1);
     private SharedTiming timing = SharedTiming.DEFAULT;
     private Duration restoreWindow = Duration.ofMillis(SharedTiming.RESTORE_WINDOW_MS);
-    private Duration watch = Duration.ofMillis(SharedTiming.WATCH_MS);
+    private Duration reread = Duration.ofMillis(SharedTiming.REREAD_MS);
     private Executor io;
 
     private Builder() {}
@@ -103,8 +103,8 @@ public final class MemcachedBackend extends SharedStateBackend {
      * How often each pool's value is read to find a loss (1 s by default); zero: never (tests on a
      * manual clock that jump years ahead, where a loss is not the subject).
      */
-    Builder watch(Duration watch) {
-      this.watch = watch;
+    Builder reread(Duration every) {
+      this.reread = every;
       return this;
     }
 
@@ -114,7 +114,7 @@ public final class MemcachedBackend extends SharedStateBackend {
       return new MemcachedBackend(
           new MemcachedStore(servers, operationTimeout.toMillis()),
           settings,
-          timing.withRestoreWindow(restoreWindow).withWatch(watch),
+          timing.withRestoreWindow(restoreWindow).withReread(reread),
           io);
     }
   }

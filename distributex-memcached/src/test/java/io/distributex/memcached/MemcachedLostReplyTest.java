@@ -42,7 +42,7 @@ class MemcachedLostReplyTest {
         MemcachedBackend.builder()
             .servers(List.of(memcached))
             .operationTimeout(Duration.ofMillis(500))
-            .watch(Duration.ZERO) // no reads of its own through the proxy: only the test's
+            .reread(Duration.ZERO) // no reads of its own through the proxy: only the test's
             .pools(pools)
             .build());
   }

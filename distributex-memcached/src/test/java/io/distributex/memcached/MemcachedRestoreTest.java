@@ -48,7 +48,7 @@ class MemcachedRestoreTest {
 
   private LockBackend server(ManualTimeSource clock, int maxlocks) {
     Pool pool = new Pool("p", Duration.ofSeconds(300), maxlocks, Set.of(), false);
-    return opened.add(sharedTestBackend(memcached(), List.of(pool), clock).watch(Duration.ofSeconds(1)).build());
+    return opened.add(sharedTestBackend(memcached(), List.of(pool), clock).reread(Duration.ofSeconds(1)).build());
   }
 
   private static MemcachedProcess memcached() {
@@ -84,10 +84,10 @@ class MemcachedRestoreTest {
     LockBackend x = server(time, 1);
     LockBackend y = server(time, 1);
     Grant a = x.tryAcquire("p", "a", LEASE).orElseThrow();
-    time.advance(1_000); // y's watch reads the pool and sees a's hold
+    time.advance(1_000); // y's reread sees a's hold
     x.close(); // the granting server dies
     restartMemcached(y);
-    time.advance(1_000); // y's watch finds the value gone and puts a back, with nobody asking
+    time.advance(1_000); // y's reread finds the value gone and puts a back, with nobody asking
 
     assertEquals(List.of("a"), holders(y));
     assertEquals(Optional.empty(), y.tryAcquire("p", "b", NO_LEASE));
@@ -121,7 +121,7 @@ class MemcachedRestoreTest {
   }
 
   @Test
-  void anEvictedValueIsFoundAndRestoredWithinAWatch() throws Exception {
+  void anEvictedValueIsFoundAndRestoredWithinASecond() throws Exception {
     LockBackend x = server(time, 2);
     LockBackend y = server(time, 2);
     Grant a = x.tryAcquire("p", "a", NO_LEASE).orElseThrow();

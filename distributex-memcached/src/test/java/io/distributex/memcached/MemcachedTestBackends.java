@@ -37,6 +37,6 @@ final class MemcachedTestBackends {
         .pools(pools)
         .timeSource(time)
         .timing(Duration.ofMillis(10), staleAfter, confirmWithin)
-        .watch(Duration.ZERO);
+        .reread(Duration.ZERO);
   }
 }

@@ -53,7 +53,7 @@ public abstract class SharedStateBackend extends PooledBackend {
       SharedStore store, List<SharedStatePool> pools, ExecutorService ownIo) {
     super(pools);
     this.pools = pools;
-    pools.forEach(SharedStatePool::startWatching);
+    pools.forEach(SharedStatePool::startRereading);
     this.store = store;
     this.ownIo = ownIo;
     pools.forEach(pool -> store.watch(pool.pool().name(), pool::changedElsewhere));

@@ -87,7 +87,7 @@ final class SharedStatePool implements PoolState {
   private final Set<Long> abandoned = new HashSet<>();
   private final HoldSightings sightings;
   private final RememberedPool remembered;
-  private TimeSource.Cancellable watch;
+  private TimeSource.Cancellable reread;
   /** The newest value the store's watch passed on that no look has taken yet. */
   private final AtomicReference<StoredValue> changedTo = new AtomicReference<>();
 
@@ -115,12 +115,12 @@ final class SharedStatePool implements PoolState {
   }
 
   /**
-   * Starts looking at the pool's value now and every {@link SharedTiming#watchMs}, unless that is
+   * Starts looking at the pool's value now and every {@link SharedTiming#rereadMs}, unless that is
    * 0.
    */
-  synchronized void startWatching() {
-    if (timing.watchMs() > 0 && !closed) {
-      watch = time.schedule(() -> io.execute(this::watch), 0);
+  synchronized void startRereading() {
+    if (timing.rereadMs() > 0 && !closed) {
+      reread = time.schedule(() -> io.execute(this::reread), 0);
     }
   }
 
@@ -551,9 +551,9 @@ final class SharedStatePool implements PoolState {
    * it (memcached restarted, or evicted or flushed it), puts back at once what this server
    * remembers, whether or not anyone uses the pool now.
    */
-  private void watch() {
+  private void reread() {
     synchronized (this) {
-      watch = null;
+      reread = null;
       if (closed) {
         return;
       }
@@ -575,8 +575,8 @@ final class SharedStatePool implements PoolState {
       log(failed);
     }
     synchronized (this) {
-      if (!closed && watch == null) {
-        watch = time.schedule(() -> io.execute(this::watch), timing.watchMs());
+      if (!closed && reread == null) {
+        reread = time.schedule(() -> io.execute(this::reread), timing.rereadMs());
       }
     }
   }
@@ -767,9 +767,9 @@ final class SharedStatePool implements PoolState {
   }
 
   private void cancelTimers() {
-    if (watch != null) {
-      watch.cancel();
-      watch = null;
+    if (reread != null) {
+      reread.cancel();
+      reread = null;
     }
     if (poll != null) {
       poll.cancel();

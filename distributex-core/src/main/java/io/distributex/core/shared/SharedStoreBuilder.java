@@ -28,7 +28,7 @@ public abstract class SharedStoreBuilder<B extends SharedStoreBuilder<B>> extend
 
   /**
    * How often a server with waiters reads its pools, and how long a dead server's queue places
-   * and its undelivered grants last (see {@link SharedTiming}); the backend's watch and restore
+   * and its undelivered grants last (see {@link SharedTiming}); the backend's reread and restore
    * window stay.
    */
   public B timing(Duration poll, Duration staleAfter, Duration confirmWithin) {
@@ -37,7 +37,7 @@ public abstract class SharedStoreBuilder<B extends SharedStoreBuilder<B>> extend
             poll.toMillis(),
             staleAfter.toMillis(),
             confirmWithin.toMillis(),
-            timing.watchMs(),
+            timing.rereadMs(),
             timing.restoreWindowMs());
     return self();
   }
