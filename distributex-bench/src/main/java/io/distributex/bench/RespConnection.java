@@ -34,18 +34,9 @@ final class RespConnection implements Closeable {
 
   /** Connects to {@code server}; the connect and every read give up after {@code timeout}. */
   static RespConnection open(InetSocketAddress server, Duration timeout) throws IOException {
-    int millis = Math.toIntExact(timeout.toMillis());
-    Socket socket = new Socket();
-    try {
-      socket.setTcpNoDelay(true);
-      socket.setSoTimeout(millis);
-      socket.connect(server, millis);
-      return new RespConnection(socket);
-    } catch (IOException | RuntimeException e) {
-      socket.close();
-      throw e;
-    }
+    return new RespConnection(LoopbackSockets.connect(server, timeout));
   }
+
 
   /** Writes the command {@code words} in one write and reads its reply. */
   Object call(String... words) throws IOException {
