@@ -4,6 +4,7 @@ import io.distributex.core.InMemoryBackend;
 import io.distributex.core.LockBackend;
 import io.distributex.core.Pool;
 import io.distributex.server.DistributexServer;
+import io.distributex.testing.EtcdCluster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,8 @@ import java.util.concurrent.locks.LockSupport;
  * while (0 s, the hot loop, then 0.2 s, 1 s and 2.5 s), so the server's threads go idle, then the
  * holder releases and the time to the waiter's grant is taken. Four sides in the same rounds,
  * their order turning each round: Distributex with the in-memory backend (traced stage by stage,
- * {@link StageTrace}), Distributex with the memcache backend on a memcached of its own, Redis
+ * {@link StageTrace}), Distributex with the memcache backend on a memcached of its own and (full
+ * run) with the etcd backend on a one-member etcd of its own, Redis
  * locked the Redisson way on a {@code redis-server} of its own ({@link RedisSide}; "not
  * available" without one), and an idle thread woken, the floor of any hop between threads.
  */
@@ -56,6 +58,17 @@ final class IdleHandoffMeasure implements Measure {
       DistributexSide inMemorySide = DistributexSide.open("Distributex in-memory", Servers.address(inMemory));
       sides.add(inMemorySide);
       sides.add(DistributexSide.open("Distributex memcache", memcached.a()));
+      if (quick) {
+        report.add(name(), "Distributex etcd", "full run only");
+      } else if (EtcdCluster.installed()) {
+        EtcdCluster etcd = EtcdCluster.start(1);
+        opened.add(etcd);
+        DistributexServer onEtcd = Servers.distributex(etcdYaml(etcd));
+        opened.add(onEtcd);
+        sides.add(DistributexSide.open("Distributex etcd", Servers.address(onEtcd)));
+      } else {
+        report.add(name(), "Distributex etcd", "not available: etcd is not installed (apt-get install -y etcd-server)");
+      }
       Optional<Path> redisServer = RedisProcess.binary();
       if (redisServer.isPresent()) {
         RedisProcess redis = RedisProcess.start(redisServer.get());
@@ -131,6 +144,12 @@ final class IdleHandoffMeasure implements Measure {
     long[] of(HandoffSide side) {
       return bySide.get(side);
     }
+  }
+
+  /** A server on a one-member etcd (a cluster's heartbeats would keep the machine from idling). */
+  private static String etcdYaml(EtcdCluster etcd) {
+    return "backend: etcd\netcd:\n  endpoints: [\"" + etcd.endpoints().get(0) + "\"]\n  prefix: /idle/\n"
+        + "pools:\n  - name: p1\n    maxlocks: 1\n    expire: 60\n";
   }
 
   private static String seconds(Duration wait) {
