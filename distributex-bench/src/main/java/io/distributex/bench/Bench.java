@@ -51,7 +51,8 @@ public final class Bench {
     }
     Map<String, Measure> known = new LinkedHashMap<>();
     for (Measure measure : List.of(new HandoffMeasure(), new ThroughputMeasure(), new WaitersMeasure(),
-        new MemcachedMeasure(), new EtcdMeasure(), new CliMeasure(jdks), new ContentionMeasure(), new ConnectionsMeasure())) {
+        new MemcachedMeasure(), new EtcdMeasure(), new CliMeasure(jdks), new ContentionMeasure(), new ConnectionsMeasure(),
+        new IdleHandoffMeasure())) {
       known.put(measure.name(), measure);
     }
     List<Measure> chosen = new ArrayList<>();
@@ -129,6 +130,8 @@ public final class Bench {
     System.err.println("              ReentrantLock");
     System.err.println("  connections a call and a handoff alone and under 3,000 idle + 1,000 half-sent + 200");
     System.err.println("              trickling connections (HTTP, HTTPS); the server at its descriptor limit");
+    System.err.println("  idle-handoff  handoff after the waiter was parked 0, 0.2, 1 and 2.5 s (server idle), against");
+    System.err.println("              Redis locked the Redisson way (redis-server from PATH) and an idle thread's wake-up");
     System.err.println("  --quick     fewer samples and shorter windows (CI; about 30 s in all)");
     System.err.println("  --out DIR   where bench.md and bench.json go (default distributex-bench/target/bench)");
     System.err.println("  --jdk DIR   cli: run the command and the bare JVM on the JDK in DIR (JAVA_HOME); several");

@@ -33,18 +33,9 @@ final class MemcachedConn implements Closeable {
 
   /** Connects to {@code server}; the connect and every read give up after {@code timeout}. */
   static MemcachedConn open(InetSocketAddress server, Duration timeout) throws IOException {
-    int millis = Math.toIntExact(timeout.toMillis());
-    Socket socket = new Socket();
-    try {
-      socket.setTcpNoDelay(true);
-      socket.setSoTimeout(millis);
-      socket.connect(server, millis);
-      return new MemcachedConn(socket);
-    } catch (IOException | RuntimeException e) {
-      socket.close();
-      throw e;
-    }
+    return new MemcachedConn(LoopbackSockets.connect(server, timeout));
   }
+
 
   /** Writes {@code command} (ending in CRLF) and returns the answer line without its CRLF. */
   String call(String command) throws IOException {

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Timeout;
 class BenchQuickIT {
   private static final Path HOME = Path.of("..").toAbsolutePath().normalize();
   private static final List<String> MEASURES =
-      List.of("handoff", "throughput", "waiters", "memcached", "etcd", "cli", "contention", "connections");
+      List.of("handoff", "throughput", "waiters", "memcached", "etcd", "cli", "contention", "connections",
+          "idle-handoff");
   private static final long RUN_LIMIT_SECONDS = 150;
 
   @Test

@@ -243,8 +243,9 @@ public final class DistributexServer implements AutoCloseable {
     }
 
     /**
-     * Threads that write the answers of waiting requests; 16 by default. Requests are read and
-     * served on threads of their own, one per request being read (never one per waiter).
+     * Threads that write the answers of waiting requests (but for a grant by a release, which the
+     * releasing request's thread answers); 16 by default. Requests are read and served on threads
+     * of their own, one per request being read (never one per waiter).
      */
     public Builder threads(int threads) {
       checkArgument(threads >= 1, "threads must be at least 1, got %s", threads);

@@ -16,6 +16,8 @@ import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -31,7 +33,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Every call of docs/protocol.md: checks the request and its credentials, asks the backend,
  * answers, and counts the answer. A {@code /wait/} that cannot be granted at once parks its
  * exchange with the backend's future and returns, so a waiter costs memory, not a thread; the
- * answer is written when the future completes.
+ * answer is written when the future completes: by the thread whose request completed it (a
+ * {@code /release/} handing the slot on), right after that request's own answer, or else (an
+ * expiry, a timeout, a backend's own thread) by the answer threads.
  */
 final class LockHandler implements HttpHandler {
   private static final System.Logger LOG = System.getLogger(LockHandler.class.getName());
@@ -41,6 +45,12 @@ final class LockHandler implements HttpHandler {
 
   private final LockBackend backend;
   private final Executor answers;
+  /**
+   * Set while this thread serves a request: the parked answers that request completed, written by
+   * the same thread once it has answered. Handing them to another thread would cost a thread
+   * wake-up each, the larger part of a handoff once the server's threads have gone idle.
+   */
+  private final ThreadLocal<Deque<Runnable>> completedHere = new ThreadLocal<>();
   private final Access access;
   private final Metrics metrics;
   private final Set<CompletableFuture<Optional<Grant>>> parked = ConcurrentHashMap.newKeySet();
@@ -81,6 +91,30 @@ final class LockHandler implements HttpHandler {
 
   @Override
   public void handle(HttpExchange exchange) throws IOException {
+    Deque<Runnable> completed = new ArrayDeque<>(1);
+    completedHere.set(completed);
+    try {
+      serveAndAnswer(exchange);
+    } finally {
+      completedHere.remove();
+      completed.forEach(Runnable::run);
+    }
+  }
+
+  /**
+   * Where the answer of a parked wait is written: after the request this thread is serving, when
+   * that request completed the wait; else on the answer threads.
+   */
+  private void answerParkedOn(Runnable answer) {
+    Deque<Runnable> completed = completedHere.get();
+    if (completed != null) {
+      completed.add(answer);
+    } else {
+      answers.execute(answer);
+    }
+  }
+
+  private void serveAndAnswer(HttpExchange exchange) throws IOException {
     inFlight.incrementAndGet();
     Call call = Call.of(exchange.getRequestURI().getRawPath());
     Query query = Query.NONE;
@@ -169,7 +203,7 @@ final class LockHandler implements HttpHandler {
           parked.remove(wait);
           answerParked(exchange, query, target, granted, failure);
         },
-        answers);
+        this::answerParkedOn);
     return null;
   }
 
