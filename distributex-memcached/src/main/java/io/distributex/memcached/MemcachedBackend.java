@@ -3,8 +3,8 @@ package io.distributex.memcached;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import io.distributex.core.shared.SharedStateBackend;
+import io.distributex.core.shared.SharedStoreBuilder;
 import io.distributex.core.shared.SharedTiming;
-import io.distributex.core.spi.BackendBuilder;
 import io.distributex.core.spi.BackendSettings;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -44,15 +44,16 @@ public final class MemcachedBackend extends SharedStateBackend {
   }
 
   /** Settings of a {@link MemcachedBackend}: the memcached servers and the pools are required. */
-  public static final class Builder extends BackendBuilder<Builder> {
+  public static final class Builder extends SharedStoreBuilder<Builder> {
     private List<InetSocketAddress> servers = List.of();
-    private Duration operationTimeout = Duration.ofSeconds(1);
-    private SharedTiming timing = SharedTiming.DEFAULT;
     private Duration restoreWindow = Duration.ofMillis(SharedTiming.RESTORE_WINDOW_MS);
     private Duration reread = Duration.ofMillis(SharedTiming.REREAD_MS);
     private Executor io;
 
-    private Builder() {}
+    /** An operation may take 1 s; a poll every 10 ms, places stale after 10 s, 5 s to confirm. */
+    private Builder() {
+      super(Duration.ofSeconds(1), SharedTiming.DEFAULT);
+    }
 
     @Override
     protected Builder self() {
@@ -68,22 +69,6 @@ public final class MemcachedBackend extends SharedStateBackend {
     /** The memcached servers; several are used by consistent hashing (each pool on one). */
     public Builder servers(List<InetSocketAddress> servers) {
       this.servers = List.copyOf(servers);
-      return this;
-    }
-
-    /** How long one memcached operation may take before the call fails; 1 s by default. */
-    public Builder operationTimeout(Duration timeout) {
-      checkArgument(!timeout.isNegative() && !timeout.isZero(), "timeout must be positive");
-      this.operationTimeout = timeout;
-      return this;
-    }
-
-    /**
-     * How often a server with waiters polls (default 10 ms), and how long a dead server's queue
-     * places (default 10 s) and undelivered grants (default 5 s) last.
-     */
-    public Builder timing(Duration poll, Duration staleAfter, Duration confirmWithin) {
-      this.timing = SharedTiming.of(poll, staleAfter, confirmWithin);
       return this;
     }
 
@@ -112,9 +97,9 @@ public final class MemcachedBackend extends SharedStateBackend {
       checkArgument(!servers.isEmpty(), "at least one memcached server is required");
       BackendSettings settings = settings();
       return new MemcachedBackend(
-          new MemcachedStore(servers, operationTimeout.toMillis()),
+          new MemcachedStore(servers, operationTimeout().toMillis()),
           settings,
-          timing.withRestoreWindow(restoreWindow).withReread(reread),
+          timing().withRestoreWindow(restoreWindow).withReread(reread),
           io);
     }
   }
