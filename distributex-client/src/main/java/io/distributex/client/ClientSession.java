@@ -184,6 +184,11 @@ final class ClientSession {
     return sendAs(host, "get/", pool, requestTimeout(), "lease", Transport.seconds(lease));
   }
 
+  /** {@code /renew/} as {@code host} (a lease's holder) of its grant {@code token}, for {@code lease}. */
+  CompletableFuture<Reply> renewAs(String host, String pool, long token, Duration lease) {
+    return sendAs(host, "renew/", pool, requestTimeout(), "token", Long.toString(token), "lease", Transport.seconds(lease));
+  }
+
   /** {@code /release/} of whatever {@code host} holds of {@code pool}, answer left unread. */
   void releaseInBackground(String host, String pool) {
     sendAs(host, "release/", pool, requestTimeout());

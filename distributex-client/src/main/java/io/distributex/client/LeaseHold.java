@@ -7,11 +7,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * The one implementation of {@link Lease}. Setting a new period is a {@code /get/} with that
- * {@code lease} by the lease's own host: the server answers a holder {@code YES} with the same token
- * and holds it for the new period from now. A {@code YES} with another token means the hold had
- * ended and the slot was free, so the server granted it anew: that grant is released at once, and
- * the lease is over, as it is on a {@code NO}.
+ * The one implementation of {@link Lease}. Setting a new period is a {@code /renew/} of the
+ * lease's grant, by its token, with that {@code lease}: the server holds it for the new period from
+ * now, or answers {@code 409 NO} when the hold has ended, and then the lease is over. A renewal
+ * never grants anew, so an ended lease never takes the pool again.
  */
 final class LeaseHold implements Lease {
   private final ClientSession session;
@@ -89,17 +88,13 @@ final class LeaseHold implements Lease {
         return false;
       }
     }
-    Reply reply = answer(session.getAs(holder, pool, period));
-    if (reply.is(200, "NO")) {
-      end("its hold had ended and the pool is busy");
+    Reply reply = answer(session.renewAs(holder, pool, token, period));
+    if (reply.is(409, "NO")) {
+      end("its hold had ended");
       return false;
     }
-    checkGrant(reply, pool);
-    long granted = reply.token().getAsLong();
-    if (granted != token) {
-      session.releaseQuietly(holder, pool, granted, "at the end of its period");
-      end("its hold had ended; the new grant " + granted + " was given back");
-      return false;
+    if (!reply.is(200, "OK")) {
+      throw reply.failure();
     }
     synchronized (this) {
       expiresAt = expiry(reply, period);

@@ -70,12 +70,11 @@ class LeaseTest {
   }
 
   /**
-   * Fault: the lease's hold ended and the slot is free when {@code holdFor} asks, so the server
-   * grants the lease's host anew. Without giving that grant back, the pool would stay held by a
-   * lease that reported it was over.
+   * The lease's hold ended and the slot is free when {@code holdFor} asks: the lease is over, and
+   * the pool stays free (a renewal never grants anew).
    */
   @Test
-  void holdForAfterTheHoldEndedGivesBackTheNewGrant() throws Exception {
+  void holdForAfterTheHoldEndedLeavesThePoolFree() throws Exception {
     Lease lease = client.tryLease("mutex", Duration.ofMillis(100)).orElseThrow();
     eventually("the lease ended", () -> server.holders("mutex").isEmpty());
     assertFalse(lease.holdFor(Duration.ofMinutes(1)));
