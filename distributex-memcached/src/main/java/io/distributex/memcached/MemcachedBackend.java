@@ -46,8 +46,6 @@ public final class MemcachedBackend extends SharedStateBackend {
   /** Settings of a {@link MemcachedBackend}: the memcached servers and the pools are required. */
   public static final class Builder extends SharedStoreBuilder<Builder> {
     private List<InetSocketAddress> servers = List.of();
-    private Duration restoreWindow = Duration.ofMillis(SharedTiming.RESTORE_WINDOW_MS);
-    private Duration reread = Duration.ofMillis(SharedTiming.REREAD_MS);
     private Executor io;
 
     /** An operation may take 1 s; a poll every 10 ms, places stale after 10 s, 5 s to confirm. */
@@ -80,8 +78,7 @@ public final class MemcachedBackend extends SharedStateBackend {
      */
     public Builder restoreWindow(Duration window) {
       checkArgument(!window.isNegative(), "the restore window must not be negative");
-      this.restoreWindow = window;
-      return this;
+      return retime(timing -> timing.withRestoreWindow(window));
     }
 
     /**
@@ -89,8 +86,7 @@ public final class MemcachedBackend extends SharedStateBackend {
      * manual clock that jump years ahead, where a loss is not the subject).
      */
     Builder reread(Duration every) {
-      this.reread = every;
-      return this;
+      return retime(timing -> timing.withReread(every));
     }
 
     public MemcachedBackend build() {
@@ -99,7 +95,7 @@ public final class MemcachedBackend extends SharedStateBackend {
       return new MemcachedBackend(
           new MemcachedStore(servers, operationTimeout().toMillis()),
           settings,
-          timing().withRestoreWindow(restoreWindow).withReread(reread),
+          timing(),
           io);
     }
   }

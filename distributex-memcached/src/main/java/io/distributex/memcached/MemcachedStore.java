@@ -178,18 +178,20 @@ final class MemcachedStore implements SharedStore {
     if (known != null && now - known.askedAt() < INCARNATION_FRESH_NANOS) {
       return known.name();
     }
-    Map<String, String> stats = guard(() -> client.getStats().get(server));
-    Optional<String> name = Optional.empty();
-    if (stats != null && stats.get("pid") != null && stats.get("time") != null && stats.get("uptime") != null) {
-      try {
-        long started = Long.parseLong(stats.get("time")) - Long.parseLong(stats.get("uptime"));
-        name = Optional.of(stats.get("pid") + "@" + started);
-      } catch (NumberFormatException unexpected) {
-        name = Optional.empty();
-      }
+    // One stats round asks every memcached: keep every answer, not only this pool's.
+    guard(client::getStats).forEach((node, stats) -> incarnations.put(node, new Incarnation(name(stats), now)));
+    Incarnation asked = incarnations.get(server);
+    return asked == null ? Optional.empty() : asked.name();
+  }
+
+  /** {@code pid@start}, from one memcached's stats; empty when they do not say. */
+  private static Optional<String> name(Map<String, String> stats) {
+    try {
+      long started = Long.parseLong(stats.get("time")) - Long.parseLong(stats.get("uptime"));
+      return stats.get("pid") == null ? Optional.empty() : Optional.of(stats.get("pid") + "@" + started);
+    } catch (NumberFormatException missing) {
+      return Optional.empty();
     }
-    incarnations.put(server, new Incarnation(name, now));
-    return name;
   }
 
   /** What {@link #incarnation} learnt of one memcached, and when. */

@@ -64,14 +64,11 @@ final class RememberedPool {
     }
     if (epoch == 0 || retired.contains(state.epoch())) {
       Optional<String> now = state.version() == 0 ? incarnationNow.get() : Optional.empty();
-      boolean restarted = incarnation.isPresent() && now.isPresent() && !incarnation.equals(now);
-      return new Restoration(List.of(), List.of(), highestToken, restarted, now);
+      return new Restoration(List.of(), List.of(), highestToken, restartedBefore(now), now);
     }
     long now = time.currentTimeMillis();
     return new Restoration(
-        seen.holders().stream()
-            .filter(hold -> sightings.endOf(hold) > now && (hold.confirmBy() == 0 || hold.confirmBy() > now))
-            .toList(),
+        aliveHolds(),
         seen.closedUntil().stream().filter(until -> sightings.openingOf(until) > now).toList(),
         highestToken,
         state.version() == 0,
@@ -84,12 +81,25 @@ final class RememberedPool {
    */
   synchronized boolean lostIn(StoredPool state, Optional<String> incarnationNow) {
     if (state.epoch() == 0) {
-      return epoch != 0 || incarnation.isPresent() && incarnationNow.isPresent() && !incarnation.equals(incarnationNow);
+      return epoch != 0 || restartedBefore(incarnationNow);
     }
     if (epoch == 0 || state.epoch() == epoch || retired.contains(state.epoch())) {
       return false;
     }
-    return restorationFor(state, () -> incarnationNow).restores() && !holdsAllOf(state);
+    return !holdsAllOf(state);
+  }
+
+  /** Whether the store process this server knew was replaced by {@code now}'s. */
+  private boolean restartedBefore(Optional<String> now) {
+    return incarnation.isPresent() && now.isPresent() && !incarnation.equals(now);
+  }
+
+  /** The remembered holds that may still be alive, by this server's monotonic clock. */
+  private List<StoredGrant> aliveHolds() {
+    long now = time.currentTimeMillis();
+    return seen.holders().stream()
+        .filter(hold -> sightings.endOf(hold) > now && (hold.confirmBy() == 0 || hold.confirmBy() > now))
+        .toList();
   }
 
   /** Notes the store process that holds the pool's value now (see {@link SharedStore#incarnation}). */
@@ -135,7 +145,7 @@ final class RememberedPool {
   private boolean holdsAllOf(StoredPool state) {
     Set<Long> tokens = new HashSet<>();
     state.holders().forEach(holder -> tokens.add(holder.token()));
-    return restorationFor(state, Optional::empty).holds().stream().allMatch(hold -> tokens.contains(hold.token()));
+    return epoch == 0 || aliveHolds().stream().allMatch(hold -> tokens.contains(hold.token()));
   }
 
   private void adopt(StoredPool state) {

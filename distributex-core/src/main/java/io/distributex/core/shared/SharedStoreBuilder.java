@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import io.distributex.core.spi.BackendBuilder;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 
 /**
  * The settings every builder of a {@link SharedStateBackend} has besides the common ones: how
@@ -39,6 +40,12 @@ public abstract class SharedStoreBuilder<B extends SharedStoreBuilder<B>> extend
             confirmWithin.toMillis(),
             timing.rereadMs(),
             timing.restoreWindowMs());
+    return self();
+  }
+
+  /** Changes the timing in a way of the backend's own (its reread, its restore window). */
+  protected final B retime(UnaryOperator<SharedTiming> change) {
+    this.timing = change.apply(timing);
     return self();
   }
 
