@@ -287,6 +287,24 @@ public abstract class LockBackendContract {
   }
 
   @Test
+  void aRenewalWithALeaseHoldsForThatLeaseFromNowNeverBeyondExpire() {
+    LockBackend backend = backend(pool("p", 1, 300));
+    Grant grant = backend.tryAcquire("p", "a", seconds(5)).orElseThrow();
+    time.advance(4_000);
+    Grant longer = backend.renew("p", "a", OptionalLong.of(grant.token()), seconds(60)).orElseThrow();
+    assertEquals(grant.token(), longer.token());
+    assertEquals(Optional.of(Instant.ofEpochMilli(START + 64_000)), longer.expires());
+    Grant capped = backend.renew("p", "a", OptionalLong.empty(), seconds(3_600)).orElseThrow();
+    assertEquals(Optional.of(Instant.ofEpochMilli(START + 304_000)), capped.expires(), "capped at expire");
+    Grant shorter = backend.renew("p", "a", OptionalLong.empty(), seconds(1)).orElseThrow();
+    assertEquals(Optional.of(Instant.ofEpochMilli(START + 5_000)), shorter.expires());
+    Grant again = backend.renew("p", "a", OptionalLong.empty()).orElseThrow();
+    assertEquals(Optional.of(Instant.ofEpochMilli(START + 5_000)), again.expires(), "without a lease, the last period");
+    time.advance(1_000);
+    assertFalse(backend.isCurrent("p", grant.token()));
+  }
+
+  @Test
   void renewAndReleaseWithAnotherTokenChangeNothing() {
     LockBackend backend = backend(pool("p", 1, 300));
     Grant grant = backend.tryAcquire("p", "a", NO_LEASE).orElseThrow();
