@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.regex.MatchResult;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -60,8 +61,13 @@ final class Launcher implements AfterEachCallback {
 
   /** Reads the server's output until its "listening" line, then drains the rest in the background. */
   static Listening awaitListening(Process server) throws Exception {
+    return awaitListening(server, line -> {});
+  }
+
+  /** As {@link #awaitListening(Process)}, handing every later line of the server's to {@code after}. */
+  static Listening awaitListening(Process server, Consumer<String> after) throws Exception {
     OutputWatch.Found found =
-        OutputWatch.watch(server.getInputStream(), LISTENING, "the server").get(60, TimeUnit.SECONDS);
+        OutputWatch.watch(server.getInputStream(), LISTENING, "the server", after).get(60, TimeUnit.SECONDS);
     MatchResult listening = found.match();
     return new Listening(listening.group(1), Integer.parseInt(listening.group(3)), found.before());
   }

@@ -66,6 +66,8 @@ class MemcachedChaosIT {
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
   private final List<Hold> holds = Collections.synchronizedList(new ArrayList<>());
+  /** Every call and its answer, in the order they ended, for the report of a failure. */
+  private final List<String> trail = Collections.synchronizedList(new ArrayList<>());
   private final AtomicBoolean stopping = new AtomicBoolean();
   private int[] ports;
   private Process[] servers;
@@ -134,7 +136,7 @@ class MemcachedChaosIT {
           start(victim, config);
         }
         faults.add(new Fault(what, at));
-        System.out.println("MemcachedChaosIT fault " + faults.size() + ": " + what);
+        System.out.println("MemcachedChaosIT fault " + faults.size() + " at " + at + ": " + what);
         awaitProgress(at);
       }
       stopping.set(true);
@@ -212,14 +214,18 @@ class MemcachedChaosIT {
   /** One call to a random server; empty when it could not be answered. */
   private Optional<Answer> call(String path, Duration timeout) {
     int server = ThreadLocalRandom.current().nextInt(SERVERS);
+    long sent = System.currentTimeMillis();
     HttpRequest request =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports[server] + path)).timeout(timeout).build();
     try {
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
       long token = response.headers().firstValue(ServerTestSupport.TOKEN).map(Long::parseLong).orElse(0L);
       long expires = response.headers().firstValue(ServerTestSupport.EXPIRES).map(Long::parseLong).orElse(0L);
+      trail.add(sent + "-" + System.currentTimeMillis() + " server " + server + " " + path + " -> " + response.statusCode()
+          + " " + response.body().strip() + " token " + token + " expires " + expires);
       return Optional.of(new Answer(response.statusCode(), response.body(), token, expires));
     } catch (IOException failed) {
+      trail.add(sent + "-" + System.currentTimeMillis() + " server " + server + " " + path + " -> " + failed);
       return Optional.empty();
     } catch (InterruptedException interrupted) {
       Thread.currentThread().interrupt();
@@ -230,7 +236,8 @@ class MemcachedChaosIT {
   private void start(int server, Path config) throws Exception {
     servers[server] =
         launcher.launch(dir, "-c", config.toString(), "-p", Integer.toString(ports[server]), "-b", "127.0.0.1");
-    Launcher.awaitListening(servers[server]);
+    Launcher.awaitListening(
+        servers[server], line -> System.out.println("MemcachedChaosIT   server " + server + " at " + System.currentTimeMillis() + ": " + line));
   }
 
   private void kill(int server) throws InterruptedException {
@@ -277,6 +284,9 @@ class MemcachedChaosIT {
         inside += (int) event[1];
         most = Math.max(most, inside);
       }
+      if (most > pool.getValue()) {
+        printTrail(pool.getKey());
+      }
       assertTrue(
           most <= pool.getValue(),
           pool.getKey() + ": " + most + " holds at once, " + pool.getValue() + " slots: " + overlapping(pool.getKey()));
@@ -302,10 +312,20 @@ class MemcachedChaosIT {
         for (Hold earlier : ofPool) {
           boolean grantedAfterAsking = hold.token() / 1000 >= hold.asked() + MINT_MARGIN_MS;
           if (!hold.late() && grantedAfterAsking && earlier.ended() < hold.asked() && earlier.token() != hold.token()) {
+            if (hold.token() <= earlier.token()) {
+              printTrail(pool);
+            }
             assertTrue(hold.token() > earlier.token(), () -> pool + ": " + hold + " asked for after " + earlier + " ended");
           }
         }
       }
+    }
+  }
+
+  /** Prints every call made for {@code pool}, for the reading of a failure beside the servers' logs. */
+  private void printTrail(String pool) {
+    synchronized (trail) {
+      trail.stream().filter(line -> line.contains("pool=" + pool + "&")).forEach(line -> System.out.println("MemcachedChaosIT call " + line));
     }
   }
 

@@ -9,6 +9,7 @@ import java.io.InputStreamReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,6 +36,12 @@ final class OutputWatch {
    * wanted}, or fails with the lines read when the output ends first.
    */
   static CompletableFuture<Found> watch(InputStream output, Pattern wanted, String name) {
+    return watch(output, wanted, name, line -> {});
+  }
+
+  /** As {@link #watch(InputStream, Pattern, String)}, handing every line after the match to {@code after}. */
+  static CompletableFuture<Found> watch(
+      InputStream output, Pattern wanted, String name, Consumer<String> after) {
     CompletableFuture<Found> found = new CompletableFuture<>();
     Thread reader =
         new Thread(
@@ -43,6 +50,7 @@ final class OutputWatch {
               try (BufferedReader lines = new BufferedReader(new InputStreamReader(output, UTF_8))) {
                 for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                   if (found.isDone()) {
+                    after.accept(line);
                     continue;
                   }
                   Matcher matcher = wanted.matcher(line);
