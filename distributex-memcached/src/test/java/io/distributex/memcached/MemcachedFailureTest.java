@@ -2,6 +2,7 @@ package io.distributex.memcached;
 
 import static io.distributex.memcached.MemcachedTestBackends.sharedTestBackend;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -131,9 +132,13 @@ class MemcachedFailureTest {
     memcached().flush();
     Grant direct = y.tryAcquire("p", "h", NO_LEASE).orElseThrow();
     time.advance(10); // x polls, finds the pool lost, and must not queue h again
-    // y never saw the pool, so it took the value for new and granted h: x puts back what fits.
+    // y never saw the pool, so it took the value for new and granted h: x puts back what fits,
+    // and in its restore window answers h's wait with no hold; after it, with h's one hold.
     assertTrue(holders(y).contains("h"), holders(y)::toString);
+    assertFalse(h.isDone(), "no hold answers a wait in the restore window");
+    time.advance(10_000);
     assertEquals(direct.token(), h.get(5, TimeUnit.SECONDS).orElseThrow().token());
+    assertEquals(1, holders(y).stream().filter("h"::equals).count());
   }
 
   @Test

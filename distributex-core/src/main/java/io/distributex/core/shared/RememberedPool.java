@@ -20,18 +20,47 @@ import java.util.function.Supplier;
  * server makes to the pool first restores them ({@link StoredPoolChange#restore}).
  */
 final class RememberedPool {
-  /** What a change puts back: see {@link StoredPoolChange#restore}. */
+  /**
+   * What a change puts back: see {@link StoredPoolChange#restore}. {@code from}: the state of the
+   * lost value the holds and closed slots come from.
+   */
   record Restoration(
       List<StoredGrant> holds,
       List<Long> closedUntil,
       long tokenFloor,
       boolean created,
-      Optional<String> incarnation) {
-    static final Restoration NONE = new Restoration(List.of(), List.of(), 0, false, Optional.empty());
+      Optional<String> incarnation,
+      Seen from) {
+    static final Restoration NONE =
+        new Restoration(List.of(), List.of(), 0, false, Optional.empty(), Seen.NOTHING);
 
     /** Whether there is anything to put back beyond the token floor. */
     boolean restores() {
       return created || !holds.isEmpty() || !closedUntil.isEmpty();
+    }
+  }
+
+  /**
+   * One state of a value, as far as a restore needs it: which it was, its last token, and the
+   * tokens of every hold in it (alive or not). A hold of an older state of the same value that is
+   * not in a newer one, with a token no larger than the newer one's last, had ended by then.
+   */
+  record Seen(long epoch, long version, long lastToken, Set<Long> holderTokens) {
+    static final Seen NOTHING = new Seen(0, 0, 0, Set.of());
+
+    Seen {
+      holderTokens = Set.copyOf(holderTokens);
+    }
+
+    static Seen of(StoredPool state) {
+      Set<Long> tokens = new HashSet<>();
+      state.holders().forEach(holder -> tokens.add(holder.token()));
+      return new Seen(state.epoch(), state.version(), state.lastToken(), tokens);
+    }
+
+    /** Whether {@code hold} had ended by this state: it is older than the last token, and absent. */
+    boolean ended(StoredGrant hold) {
+      return hold.token() <= lastToken && !holderTokens.contains(hold.token());
     }
   }
 
@@ -64,7 +93,7 @@ final class RememberedPool {
     }
     if (epoch == 0 || retired.contains(state.epoch())) {
       Optional<String> now = state.version() == 0 ? incarnationNow.get() : Optional.empty();
-      return new Restoration(List.of(), List.of(), highestToken, restartedBefore(now), now);
+      return new Restoration(List.of(), List.of(), highestToken, restartedBefore(now), now, Seen.NOTHING);
     }
     long now = time.currentTimeMillis();
     return new Restoration(
@@ -72,7 +101,8 @@ final class RememberedPool {
         seen.closedUntil().stream().filter(until -> sightings.openingOf(until) > now).toList(),
         highestToken,
         state.version() == 0,
-        state.version() == 0 ? incarnationNow.get() : Optional.empty());
+        state.version() == 0 ? incarnationNow.get() : Optional.empty(),
+        Seen.of(seen));
   }
 
   /**
@@ -143,8 +173,7 @@ final class RememberedPool {
 
   /** Whether every remembered hold that may be alive is in {@code state}. */
   private boolean holdsAllOf(StoredPool state) {
-    Set<Long> tokens = new HashSet<>();
-    state.holders().forEach(holder -> tokens.add(holder.token()));
+    Set<Long> tokens = Seen.of(state).holderTokens();
     return epoch == 0 || aliveHolds().stream().allMatch(hold -> tokens.contains(hold.token()));
   }
 

@@ -267,7 +267,9 @@ final class SharedStatePool implements PoolState {
         state.lost(),
         state.closedUntil().stream().filter(until -> sightings.openingOf(until) > now).toList(),
         windowEnd > now ? state.restoringUntil() : 0,
-        windowEnd > now ? state.restoreMs() : 0);
+        windowEnd > now ? state.restoreMs() : 0,
+        state.restoredEpoch(),
+        state.restoredVersion());
   }
 
   /**
@@ -316,6 +318,7 @@ final class SharedStatePool implements PoolState {
     StoredPoolChange edit = applied.get();
     if (edit.restoration().restores()) {
       remembered.restored(written.state(), edit.restoration());
+      edit.superseded().forEach(this::noteSuperseded);
       edit.unrestored().forEach(this::warnUnrestored);
     } else {
       remembered.see(written.state());
@@ -400,7 +403,9 @@ final class SharedStatePool implements PoolState {
 
   /** Answers the local waits that the stored state has decided, and arms the timers. */
   private void settle(StoredPool state) {
-    WaitVerdicts verdicts = new WaitVerdicts(state, time.currentTimeMillis());
+    long now = time.currentTimeMillis();
+    WaitVerdicts verdicts =
+        new WaitVerdicts(state, now, state.restoringUntil() != 0 && sightings.windowEndOf(state) > now);
     Map<LocalWait, WaitVerdicts.Verdict> decided = new LinkedHashMap<>();
     boolean undelivered = false;
     synchronized (this) {
@@ -579,6 +584,14 @@ final class SharedStatePool implements PoolState {
         reread = time.schedule(() -> io.execute(this::reread), timing.rereadMs());
       }
     }
+  }
+
+  private void noteSuperseded(StoredGrant hold) {
+    LOG.log(
+        Level.WARNING,
+        "pool " + pool.name() + ": took out the hold of " + hold.host() + " (token " + hold.token()
+            + ") that another server had put back: this server saw the lost value later, and the"
+            + " hold had ended by then");
   }
 
   private void warnUnrestored(StoredGrant hold) {

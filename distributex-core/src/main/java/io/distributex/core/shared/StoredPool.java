@@ -25,7 +25,9 @@ import java.util.Optional;
  * again. {@code restoringUntil} is set when a server created the value anew after the store
  * lost it: until then, for {@code restoreMs} on each server's own clock, no slot is granted, so
  * that the holds nobody remembered can come back with their holders' renewals (0: not restoring).
- * Changed only through {@link StoredPoolChange}, written only with compare-and-set.
+ * {@code restoredEpoch} and {@code restoredVersion} name the newest state of the lost value whose
+ * holds a server put back (0: none), so that a server that saw a newer state of it can take out
+ * holds that had ended by then (see {@link StoredPoolChange#restore}). Changed only through {@link StoredPoolChange}, written only with compare-and-set.
  */
 record StoredPool(
     long epoch,
@@ -37,8 +39,10 @@ record StoredPool(
     List<Long> lost,
     List<Long> closedUntil,
     long restoringUntil,
-    long restoreMs) {
-  private static final byte FORMAT = 6;
+    long restoreMs,
+    long restoredEpoch,
+    long restoredVersion) {
+  private static final byte FORMAT = 7;
 
   /** How many ids of waits whose place was dropped (see {@link #lost}) the value remembers. */
   static final int LOST_REMEMBERED = 256;
@@ -60,7 +64,7 @@ record StoredPool(
       List<StoredWait> queue,
       List<Long> lost,
       List<Long> closedUntil) {
-    this(epoch, version, lastToken, lastDeadline, holders, queue, lost, closedUntil, 0, 0);
+    this(epoch, version, lastToken, lastDeadline, holders, queue, lost, closedUntil, 0, 0, 0, 0);
   }
 
   static StoredPool empty(long epoch) {
@@ -97,7 +101,12 @@ record StoredPool(
 
     /** Restarted at the holder's own request: delivered, and claimed. */
     StoredGrant renewed(long newPeriodMs, long newExpiresAt, long newOrder) {
-      return new StoredGrant(host, token, acquired, newPeriodMs, newExpiresAt, waitId, 0, newOrder, true);
+      return answering(waitId, newPeriodMs, newExpiresAt, newOrder);
+    }
+
+    /** Restarted as the answer to the holder's wait {@code newWaitId}: delivered, and claimed. */
+    StoredGrant answering(long newWaitId, long newPeriodMs, long newExpiresAt, long newOrder) {
+      return new StoredGrant(host, token, acquired, newPeriodMs, newExpiresAt, newWaitId, 0, newOrder, true);
     }
 
     Grant grant(String pool) {
@@ -140,6 +149,8 @@ record StoredPool(
       out.writeLong(lastDeadline);
       out.writeLong(restoringUntil);
       out.writeLong(restoreMs);
+      out.writeLong(restoredEpoch);
+      out.writeLong(restoredVersion);
       out.writeInt(holders.size());
       for (StoredGrant holder : holders) {
         out.writeUTF(holder.host());
@@ -189,6 +200,8 @@ record StoredPool(
       long lastDeadline = in.readLong();
       long restoringUntil = in.readLong();
       long restoreMs = in.readLong();
+      long restoredEpoch = in.readLong();
+      long restoredVersion = in.readLong();
       int holderCount = in.readInt();
       List<StoredGrant> holders = new ArrayList<>(Math.min(holderCount, 1024));
       for (int i = 0; i < holderCount; i++) {
@@ -235,7 +248,18 @@ record StoredPool(
                 in.readLong()));
       }
       return new StoredPool(
-          epoch, version, lastToken, lastDeadline, holders, queue, lost, closedUntil, restoringUntil, restoreMs);
+          epoch,
+          version,
+          lastToken,
+          lastDeadline,
+          holders,
+          queue,
+          lost,
+          closedUntil,
+          restoringUntil,
+          restoreMs,
+          restoredEpoch,
+          restoredVersion);
     } catch (IOException truncated) {
       throw new IllegalArgumentException("corrupt pool state: " + truncated, truncated);
     }

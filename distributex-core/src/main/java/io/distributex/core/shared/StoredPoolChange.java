@@ -9,7 +9,10 @@ import io.distributex.core.shared.StoredPool.StoredWait;
 import io.distributex.core.spi.TokenSequence;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -49,6 +52,8 @@ final class StoredPoolChange {
   private final List<Long> closed;
   private long restoringUntil;
   private long restoreMs;
+  private long restoredEpoch;
+  private long restoredVersion;
   private long windowEnd;
   private final Set<Long> liveWaits;
   private final ToLongFunction<StoredGrant> endOf;
@@ -56,6 +61,7 @@ final class StoredPoolChange {
   private final List<Consumer<LockListener>> events = new ArrayList<>();
   private final List<StoredGrant> directGrants = new ArrayList<>();
   private final List<StoredGrant> unrestored = new ArrayList<>();
+  private final List<StoredGrant> superseded = new ArrayList<>();
   private RememberedPool.Restoration restoration = RememberedPool.Restoration.NONE;
   private boolean changed;
 
@@ -93,6 +99,8 @@ final class StoredPoolChange {
     this.closed = new ArrayList<>(from.closedUntil());
     this.restoringUntil = from.restoringUntil();
     this.restoreMs = from.restoreMs();
+    this.restoredEpoch = from.restoredEpoch();
+    this.restoredVersion = from.restoredVersion();
     this.windowEnd = windowEnd;
     this.liveWaits = liveWaits;
     this.endOf = endOf;
@@ -133,7 +141,9 @@ final class StoredPoolChange {
         lost,
         closed,
         restoringUntil,
-        restoreMs);
+        restoreMs,
+        restoredEpoch,
+        restoredVersion);
   }
 
   /**
@@ -144,11 +154,47 @@ final class StoredPoolChange {
    * {@code windowMs}: no slot is granted until holds nobody remembered had the chance to come
    * back with a renewal.
    *
-   * <p>What did not fit (the pool's slots were granted anew meanwhile) is {@link #unrestored}.
+   * <p>Servers remember the lost value as they last saw it, some later than others: a hold one
+   * server put back may have ended before the state another one saw. So the newest state wins:
+   * in the window, a server that saw a newer state of the lost value than the one put back takes
+   * out the holds that had ended by then ({@link #superseded}) before it puts back its own, and
+   * one that saw an older state puts back nothing. What did not fit (the pool's slots were granted
+   * anew meanwhile) is {@link #unrestored}.
    */
   void restore(RememberedPool.Restoration from, long windowMs) {
     restoration = from;
     raiseTokens(from.tokenFloor());
+    RememberedPool.Seen seen = from.from();
+    boolean sameLoss = seen.epoch() != 0 && seen.epoch() == restoredEpoch;
+    boolean restored = false;
+    if (!sameLoss || seen.version() > restoredVersion) {
+      if (sameLoss && restoring()) {
+        for (StoredGrant hold : List.copyOf(holders)) {
+          if (seen.ended(hold)) {
+            holders.remove(hold);
+            superseded.add(hold);
+            restored = true;
+          }
+        }
+      }
+      restored |= putBack(from);
+      if (seen.epoch() != 0 && (restoredEpoch == 0 || sameLoss)) {
+        restoredEpoch = seen.epoch();
+        restoredVersion = seen.version();
+        changed = true;
+      }
+    }
+    changed |= restored;
+    if ((from.created() || restored) && windowMs > 0 && !restoring()) {
+      restoringUntil = now + windowMs;
+      restoreMs = windowMs;
+      windowEnd = restoringUntil;
+      changed = true;
+    }
+  }
+
+  /** Puts back the holds and closed slots of {@code from} that fit; whether it put back any. */
+  private boolean putBack(RememberedPool.Restoration from) {
     boolean restored = false;
     for (StoredGrant hold : from.holds()) {
       if (holders.stream().anyMatch(h -> h.host().equals(hold.host()) || h.token() == hold.token())) {
@@ -178,18 +224,17 @@ final class StoredPoolChange {
         restored = true;
       }
     }
-    changed |= restored;
-    if ((from.created() || restored) && windowMs > 0 && !restoring()) {
-      restoringUntil = now + windowMs;
-      restoreMs = windowMs;
-      windowEnd = restoringUntil;
-      changed = true;
-    }
+    return restored;
   }
 
   /** What {@link #restore} was asked to put back. */
   RememberedPool.Restoration restoration() {
     return restoration;
+  }
+
+  /** The holds {@link #restore} took out: a newer state of the lost value shows them ended. */
+  List<StoredGrant> superseded() {
+    return superseded;
   }
 
   /** The remembered holds {@link #restore} could not put back: no slot was left for them. */
@@ -322,7 +367,9 @@ final class StoredPoolChange {
   Optional<StoredGrant> tryAcquire(String host, Optional<Duration> lease) {
     int held = holderIndex(host);
     if (held >= 0) {
-      return Optional.of(renew(held, pool.holdPeriod(lease)));
+      // In the restore window a hold put back may be one that had ended (see restore): its host
+      // is answered once the window is over (a wait is queued, and answered by handOff).
+      return restoring() ? Optional.empty() : Optional.of(renew(held, pool.holdPeriod(lease)));
     }
     if (holders.size() < openSlots() && queue.isEmpty()) {
       // A random id, as a wait's: the grant is told apart from a later one with the same token.
@@ -495,17 +542,41 @@ final class StoredPoolChange {
   }
 
   private void handOff() {
+    if (!restoring()) {
+      answerQueuedHolders();
+    }
     while (holders.size() < openSlots() && !queue.isEmpty()) {
       StoredWait next = queue.remove(0);
       boolean delivered = next.server().equals(server) && liveWaits.contains(next.waitId());
       long confirmBy = delivered ? 0 : now + confirmWithinMs;
-      Optional<Duration> lease =
-          next.leaseMs() == 0 ? Optional.empty() : Optional.of(Duration.ofMillis(next.leaseMs()));
       Grant grant =
-          grant(next.host(), pool.holdPeriod(lease), next.waitId(), confirmBy).grant(pool.name());
+          grant(next.host(), pool.holdPeriod(leaseOf(next)), next.waitId(), confirmBy).grant(pool.name());
       Optional<Duration> waited = Optional.of(Duration.ofMillis(now - next.since()));
       events.add(listener -> listener.granted(grant, waited));
     }
+  }
+
+  /** Hosts that queued while they held (in a restore window) get their hold, re-entrant. */
+  private void answerQueuedHolders() {
+    Map<String, Integer> held = new HashMap<>();
+    for (int i = 0; i < holders.size(); i++) {
+      held.put(holders.get(i).host(), i);
+    }
+    for (Iterator<StoredWait> places = queue.iterator(); places.hasNext(); ) {
+      StoredWait place = places.next();
+      Integer index = held.get(place.host());
+      if (index != null) {
+        places.remove();
+        Duration period = pool.holdPeriod(leaseOf(place));
+        holders.set(
+            index, holders.get(index).answering(place.waitId(), period.toMillis(), deadline(period), order(period)));
+        changed = true;
+      }
+    }
+  }
+
+  private static Optional<Duration> leaseOf(StoredWait place) {
+    return place.leaseMs() == 0 ? Optional.empty() : Optional.of(Duration.ofMillis(place.leaseMs()));
   }
 
   private StoredGrant grant(String host, Duration period, long waitId, long confirmBy) {

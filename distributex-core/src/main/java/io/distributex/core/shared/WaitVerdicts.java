@@ -37,15 +37,21 @@ final class WaitVerdicts {
 
   private final StoredPool state;
   private final long now;
+  private final boolean restoring;
   private final Map<Long, StoredGrant> byWait = new HashMap<>();
   private final Map<String, StoredGrant> byHost = new HashMap<>();
   private final Set<Long> queued = new HashSet<>();
   private final Set<String> queuedHosts = new HashSet<>();
   private final Set<Long> lost;
 
-  WaitVerdicts(StoredPool state, long now) {
+  /**
+   * @param restoring whether {@code state} is in its restore window by this server's clock: then a
+   *     hold put back after a loss answers no wait yet (it may be one that had ended)
+   */
+  WaitVerdicts(StoredPool state, long now, boolean restoring) {
     this.state = state;
     this.now = now;
+    this.restoring = restoring;
     for (StoredGrant holder : state.holders()) {
       byHost.put(holder.host(), holder);
       if (holder.waitId() != 0) {
@@ -83,7 +89,7 @@ final class WaitVerdicts {
       // its host got the pool meanwhile, a newer wait of the host took its place, or time is up.
       StoredGrant hostHolds = byHost.get(wait.host);
       if (hostHolds != null && hostHolds.confirmBy() == 0) {
-        return new Granted(hostHolds);
+        return restoring ? WAITING : new Granted(hostHolds);
       }
       if (queuedHosts.contains(wait.host) || wait.giveUpAt <= now) {
         return ENDED;

@@ -38,7 +38,7 @@ class StoredPoolChangeTest {
     StoredPoolChange created =
         new StoredPoolChange(StoredPool.empty(8), two, NOW, "x", Set.of(), 1_000, StoredGrant::expiresAt, u -> u, 0);
     created.restore(
-        new RememberedPool.Restoration(List.of(hold("a", seenToken - 5, NOW + 14_000)), List.of(), seenToken, true, Optional.empty()),
+        new RememberedPool.Restoration(List.of(hold("a", seenToken - 5, NOW + 14_000)), List.of(), seenToken, true, Optional.empty(), RememberedPool.Seen.NOTHING),
         5_000);
     assertEquals(Optional.empty(), created.tryAcquire("b", Optional.empty()), "a free slot, but restoring");
     created.enqueue("c", 43, Optional.empty(), NOW + 10_000, Long.MAX_VALUE);
@@ -65,7 +65,7 @@ class StoredPoolChangeTest {
   @Test
   void aRenewalInTheWindowGivesItsHoldBackAndNothingElseDoes() {
     StoredPool restoring =
-        new StoredPool(8, 1, NOW * 1000, 0, List.of(), List.of(), List.of(), List.of(), NOW + 5_000, 5_000);
+        new StoredPool(8, 1, NOW * 1000, 0, List.of(), List.of(), List.of(), List.of(), NOW + 5_000, 5_000, 0, 0);
     Optional<Duration> lease = Optional.of(Duration.ofSeconds(3));
 
     StoredPoolChange future = change(restoring, NOW, Set.of());
@@ -79,7 +79,7 @@ class StoredPoolChangeTest {
     assertEquals(Optional.empty(), renewal.renew("b", OptionalLong.of(NOW * 1000 - 8), lease), "the one slot is taken");
 
     StoredPool afterWindow =
-        new StoredPool(8, 1, NOW * 1000, 0, List.of(), List.of(), List.of(), List.of(), NOW - 1, 5_000);
+        new StoredPool(8, 1, NOW * 1000, 0, List.of(), List.of(), List.of(), List.of(), NOW - 1, 5_000, 0, 0);
     assertEquals(
         Optional.empty(), change(afterWindow, NOW, Set.of()).renew("a", OptionalLong.of(NOW * 1000 - 9), lease));
     assertEquals(
@@ -95,9 +95,74 @@ class StoredPoolChangeTest {
     fresh.tryAcquire("b", Optional.empty()).orElseThrow();
     StoredPoolChange merge = change(fresh.result(), NOW, Set.of());
     StoredGrant a = hold("a", 5, NOW + 14_000);
-    merge.restore(new RememberedPool.Restoration(List.of(a), List.of(), 5, false, Optional.empty()), 5_000);
+    merge.restore(new RememberedPool.Restoration(List.of(a), List.of(), 5, false, Optional.empty(), RememberedPool.Seen.NOTHING), 5_000);
     assertEquals(List.of(a), merge.unrestored());
     assertEquals(List.of("b"), merge.result().holders().stream().map(StoredGrant::host).toList());
+  }
+
+  /**
+   * Two servers remember the lost value (epoch 5) as they last saw it: x at version 3, when a
+   * held; y at version 6, after a had released and b was granted. x puts a back first; y's newer
+   * state shows a ended, so y takes a out and puts b back; a server that saw version 4 comes last
+   * and puts back nothing. Before the fix a stayed, b was reported as not fitting, and a's host
+   * was answered yes with a's token while b's host still held the mutex.
+   */
+  @Test
+  void theNewestStateOfTheLostValueWinsTheRestore() {
+    long tokenA = NOW * 1000 - 20;
+    long tokenB = NOW * 1000 - 10;
+    StoredGrant a = hold("a", tokenA, NOW + 14_000);
+    StoredGrant b = hold("b", tokenB, NOW + 14_000);
+    StoredPoolChange byX = change(StoredPool.empty(8), NOW, Set.of());
+    byX.restore(restoration(a, new RememberedPool.Seen(5, 3, tokenA, Set.of(tokenA))), 5_000);
+    assertEquals(Optional.empty(), byX.tryAcquire("a", Optional.empty()), "a's host is not answered in the window");
+    StoredPool afterX = byX.result();
+    assertEquals(List.of("a"), afterX.holders().stream().map(StoredGrant::host).toList());
+
+    StoredPoolChange byY = change(afterX, NOW + 500, Set.of());
+    byY.restore(restoration(b, new RememberedPool.Seen(5, 6, tokenB, Set.of(tokenB))), 5_000);
+    assertEquals(List.of(a), byY.superseded());
+    assertEquals(List.of(), byY.unrestored());
+    StoredPool afterY = byY.result();
+    assertEquals(List.of("b"), afterY.holders().stream().map(StoredGrant::host).toList());
+    assertEquals(6, afterY.restoredVersion());
+    assertEquals(afterX.restoringUntil(), afterY.restoringUntil(), "the window is not restarted");
+
+    StoredPoolChange byOlder = change(afterY, NOW + 600, Set.of());
+    byOlder.restore(restoration(a, new RememberedPool.Seen(5, 4, tokenA, Set.of(tokenA))), 5_000);
+    assertEquals(List.of("b"), byOlder.result().holders().stream().map(StoredGrant::host).toList());
+    assertEquals(List.of(), byOlder.unrestored(), "an older state is no news, not a hold that did not fit");
+  }
+
+  /**
+   * In the window a host whose hold was put back asks again: it is not answered yes (the hold may
+   * have ended before the loss), its wait queues, and when the window ends it is answered with its
+   * hold and token, taking no second slot, ahead of the waiters (it holds already).
+   */
+  @Test
+  void aHolderAskingAgainInTheWindowIsAnsweredWithItsHoldWhenTheWindowEnds() {
+    Pool two = new Pool("p", Duration.ofSeconds(300), 2, Set.of(), false);
+    StoredGrant a = hold("a", NOW * 1000 - 20, NOW + 14_000);
+    StoredPoolChange restore =
+        new StoredPoolChange(StoredPool.empty(8), two, NOW, "x", Set.of(), 1_000, StoredGrant::expiresAt, u -> u, 0);
+    restore.restore(restoration(a, new RememberedPool.Seen(5, 3, a.token(), Set.of(a.token()))), 5_000);
+    assertEquals(Optional.empty(), restore.tryAcquire("a", Optional.empty()));
+    restore.enqueue("c", 43, Optional.empty(), NOW + 10_000, Long.MAX_VALUE);
+    restore.enqueue("a", 44, Optional.of(Duration.ofSeconds(7)), NOW + 10_000, Long.MAX_VALUE);
+    StoredPool restoring = restore.result();
+
+    StoredPoolChange over =
+        new StoredPoolChange(restoring, two, NOW + 5_000, "x", Set.of(43L, 44L), 1_000, StoredGrant::expiresAt, u -> u, NOW + 5_000);
+    over.maintain();
+    StoredPool after = over.result();
+    assertEquals(List.of("a", "c"), after.holders().stream().map(StoredGrant::host).toList());
+    StoredGrant answered = holder(after, "a");
+    assertEquals(List.of(a.token(), 44L, NOW + 12_000), List.of(answered.token(), answered.waitId(), answered.expiresAt()));
+    assertEquals(List.of(), after.queue());
+  }
+
+  private static RememberedPool.Restoration restoration(StoredGrant hold, RememberedPool.Seen from) {
+    return new RememberedPool.Restoration(List.of(hold), List.of(), hold.token(), true, Optional.empty(), from);
   }
 
   /**
@@ -151,9 +216,11 @@ class StoredPoolChangeTest {
     StoredPoolChange edit = change(StoredPool.empty(7), NOW, Set.of());
     edit.tryAcquire("h\u00e9llo w\u00f6rld", Optional.of(Duration.ofSeconds(5)));
     edit.enqueue("b".repeat(255), 42, Optional.of(Duration.ofMillis(1500)), NOW + 10_000, NOW + 3_000);
-    edit.restore(new RememberedPool.Restoration(List.of(), List.of(), 0, true, Optional.empty()), 5_000);
+    RememberedPool.Seen lost = new RememberedPool.Seen(5, 9, 0, Set.of());
+    edit.restore(new RememberedPool.Restoration(List.of(), List.of(), 0, true, Optional.empty(), lost), 5_000);
     StoredPool state = edit.result();
     assertEquals(NOW + 5_000, state.restoringUntil());
+    assertEquals(List.of(5L, 9L), List.of(state.restoredEpoch(), state.restoredVersion()));
     assertEquals(state, StoredPool.decode(state.encode()));
   }
 

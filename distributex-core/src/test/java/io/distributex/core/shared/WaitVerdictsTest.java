@@ -30,7 +30,7 @@ class WaitVerdictsTest {
   }
 
   private static WaitVerdicts.Verdict verdict(StoredPool state, LocalWait wait) {
-    return new WaitVerdicts(state, NOW).of(wait);
+    return new WaitVerdicts(state, NOW, false).of(wait);
   }
 
   @Test
@@ -67,6 +67,10 @@ class WaitVerdictsTest {
     assertInstanceOf(WaitVerdicts.Ended.class, verdict(fresh, wait(42, "b", NOW, EPOCH, 3)));
     StoredPool hostHolds = new StoredPool(8, 1, 5, 0, List.of(holder("b", 0, 0)), List.of(), List.of(), List.of());
     assertInstanceOf(WaitVerdicts.Granted.class, verdict(hostHolds, wait(42, "b", Long.MAX_VALUE, EPOCH, 3)));
+    assertInstanceOf(
+        WaitVerdicts.Waiting.class,
+        new WaitVerdicts(hostHolds, NOW, true).of(wait(42, "b", Long.MAX_VALUE, EPOCH, 3)),
+        "in the restore window a hold put back answers no wait: it may have ended before the loss");
     StoredPool newerWait = new StoredPool(8, 1, 0, 0, List.of(), List.of(place("b", 43)), List.of(), List.of());
     assertInstanceOf(WaitVerdicts.Ended.class, verdict(newerWait, wait(42, "b", Long.MAX_VALUE, EPOCH, 3)));
   }
