@@ -44,33 +44,32 @@ final class BatchedChanges {
     this.writer = writer;
   }
 
-  /** Applies {@code operation} in the next batch, and returns its result once written. */
+  /**
+   * Applies {@code operation} in the next batch, and returns its result once written and once the
+   * state it was written in has been handed to {@link Writer#written} (so the local waits it
+   * decided are answered before its caller goes on, whichever thread wrote it).
+   */
   <T> T apply(Function<StoredPoolChange, T> operation, Consumer<StoredPool> onWritten) {
     Change<T> change = new Change<>(operation, onWritten);
     queued.add(change);
     while (turn.tryLock()) {
-      List<StoredPool> written = new ArrayList<>(2);
+      List<WrittenBatch> written = new ArrayList<>(2);
       try {
         for (List<Change<?>> batch = next(); !batch.isEmpty(); batch = next()) {
           write(batch, written);
         }
       } finally {
         turn.unlock();
-      }
-      for (StoredPool state : written) {
-        try {
-          writer.written(state);
-        } catch (RuntimeException failed) {
-          // Our change is written; what the follow-up failed at, the next poll catches up on.
-          LOG.log(Level.WARNING, "after a write: " + failed, failed);
-        }
+        handOn(written);
       }
       if (queued.isEmpty()) {
         break;
       }
     }
     try {
-      return change.result.join();
+      T result = change.result.join();
+      change.settled.join();
+      return result;
     } catch (CompletionException failed) {
       if (failed.getCause() instanceof RuntimeException cause) {
         throw cause;
@@ -79,14 +78,34 @@ final class BatchedChanges {
     }
   }
 
-  private void write(List<Change<?>> batch, List<StoredPool> written) {
+  /** Hands each written state to {@link Writer#written}, then lets its changes' callers go on. */
+  private void handOn(List<WrittenBatch> written) {
+    for (WrittenBatch each : written) {
+      try {
+        writer.written(each.state());
+      } catch (RuntimeException failed) {
+        // Our change is written; what the follow-up failed at, the next poll catches up on.
+        LOG.log(Level.WARNING, "after a write: " + failed, failed);
+      } finally {
+        each.batch().forEach(Change::settle);
+      }
+    }
+  }
+
+  /** A batch written, and the state it was written in. */
+  private record WrittenBatch(StoredPool state, List<Change<?>> batch) {}
+
+  private void write(List<Change<?>> batch, List<WrittenBatch> written) {
     try {
       StoredPool state = writer.write(batch);
       if (state != null) {
-        written.add(state);
+        written.add(new WrittenBatch(state, batch));
+      } else {
+        batch.forEach(Change::settle);
       }
     } catch (RuntimeException | Error failed) {
       batch.forEach(change -> change.result.completeExceptionally(failed));
+      batch.forEach(Change::settle);
       throw failed;
     }
   }
@@ -107,10 +126,16 @@ final class BatchedChanges {
     final Function<StoredPoolChange, T> operation;
     final Consumer<StoredPool> onWritten;
     final CompletableFuture<T> result = new CompletableFuture<>();
+    /** Done once the state it was written in went to {@link Writer#written}, or it failed. */
+    final CompletableFuture<Void> settled = new CompletableFuture<>();
 
     Change(Function<StoredPoolChange, T> operation, Consumer<StoredPool> onWritten) {
       this.operation = operation;
       this.onWritten = onWritten;
+    }
+
+    void settle() {
+      settled.complete(null);
     }
   }
 }
