@@ -44,8 +44,11 @@ final class ClientSession {
 
   ClientSession(Settings settings) {
     this.settings = settings;
-    this.transport =
-        new Transport(settings.servers(), settings.secret(), settings.tls(), settings.connectTimeout());
+    HttpSender http =
+        settings.plainSockets()
+            ? new SocketHttpSender(settings.secret(), settings.tls(), settings.connectTimeout())
+            : new JdkHttpSender(settings.secret(), settings.tls(), settings.connectTimeout());
+    this.transport = new Transport(settings.servers(), http);
     int number = CLIENTS.incrementAndGet();
     this.timer = new ScheduledThreadPoolExecutor(1, daemon("distributex-client-" + number + "-timer"));
     timer.setRemoveOnCancelPolicy(true);

@@ -5,10 +5,8 @@ import java.math.BigDecimal;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
+import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
@@ -43,28 +41,14 @@ final class Transport {
   /** The longest name (pool or host) the server takes, in bytes of UTF-8. */
   static final int MAX_NAME_BYTES = 255;
 
-  private final HttpClient http;
+  private final HttpSender http;
   private final List<URI> servers;
-  private final String authorization;
   private final AtomicInteger preferred = new AtomicInteger();
 
-  /**
-   * @param servers base URIs as {@link #checkServer} returns them
-   * @param secret sent as a bearer token; null for none
-   * @param tls the TLS context for {@code https://} servers; null for the JVM's default
-   */
-  Transport(List<URI> servers, String secret, SSLContext tls, Duration connectTimeout) {
-    HttpClient.Builder http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(connectTimeout)
-            .followRedirects(HttpClient.Redirect.NEVER);
-    if (tls != null) {
-      http.sslContext(tls);
-    }
-    this.http = http.build();
+  /** @param servers base URIs as {@link #checkServer} returns them */
+  Transport(List<URI> servers, HttpSender http) {
+    this.http = http;
     this.servers = List.copyOf(servers);
-    this.authorization = secret == null ? null : "Bearer " + secret;
   }
 
   /**
@@ -89,29 +73,21 @@ final class Transport {
       List<String> failures) {
     int index = (first + tried) % servers.size();
     URI server = servers.get(index);
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(server.resolve(call + "?" + query))
-            .timeout(timeout)
-            .header("Accept", "text/plain")
-            .GET();
-    if (authorization != null) {
-      request.header("Authorization", authorization);
-    }
-    CompletableFuture<HttpResponse<String>> sent;
+    CompletableFuture<Reply> sent;
     try {
-      sent = http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      sent = http.send(server, server.resolve(call + "?" + query), timeout);
     } catch (RuntimeException cannotSend) {
-      // The client's selector is gone (its executor shut down), or the request is unusable.
+      // The client's selector is gone (its executor shut down), no thread is left, or the request is unusable.
       result.completeExceptionally(
           new ServerUnavailableException("cannot send to " + server + ": " + cannotSend, cannotSend));
       return;
     }
     sent.whenComplete(
-        (response, error) -> {
+        (reply, error) -> {
           Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-          if (cause == null && response.statusCode() != 503) {
+          if (cause == null && reply.status() != 503) {
             preferred.set(index);
-            result.complete(Reply.of(server, response));
+            result.complete(reply);
             return;
           }
           if (cause != null && !(cause instanceof IOException)) {
@@ -119,7 +95,7 @@ final class Transport {
                 new ServerUnavailableException("cannot call " + server + ": " + cause, cause));
             return;
           }
-          Reply unavailable = cause == null ? Reply.of(server, response) : null;
+          Reply unavailable = cause == null ? reply : null;
           if (cause != null && staleConnection(cause) && !sameAgain) {
             // A pooled connection the server had already closed: one new connection settles it.
             attempt(result, call, query, timeout, first, tried, true, failures);
@@ -157,7 +133,9 @@ final class Transport {
   }
 
   private static boolean staleConnection(Throwable cause) {
-    return !(cause instanceof ConnectException) && !(cause instanceof HttpTimeoutException);
+    return !(cause instanceof ConnectException)
+        && !(cause instanceof UnknownHostException)
+        && !(cause instanceof HttpTimeoutException);
   }
 
   private static String describe(Throwable cause, Duration timeout) {
@@ -166,6 +144,9 @@ final class Transport {
     }
     if (cause instanceof HttpTimeoutException) {
       return "no answer within " + seconds(timeout) + " s";
+    }
+    if (cause instanceof UnknownHostException) {
+      return "unknown host";
     }
     if (cause instanceof ConnectException) {
       Throwable root = cause;
