@@ -13,7 +13,6 @@ import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /** The command line, parsed and checked: every way it can be wrong is a {@link UsageException}. */
 record Settings(
@@ -33,7 +32,6 @@ record Settings(
   static final int DEFAULT_PORT = 9889;
   static final String SECRET_VARIABLE = "DISTRIBUTEX_SECRET";
   private static final BigDecimal MAX_SECONDS = BigDecimal.valueOf(999_999_999);
-  private static final Pattern SECONDS = Pattern.compile("\\d+(\\.\\d*)?|\\.\\d+");
   private static final int MAX_NAME_BYTES = 255;
 
   /**
@@ -256,16 +254,25 @@ record Settings(
   }
 
   private static int port(String text) throws UsageException {
-    int port = text.matches("\\d{1,5}") ? Integer.parseInt(text) : 0;
+    int port = text.length() <= 5 && digits(text, 0, text.length()) ? Integer.parseInt(text) : 0;
     if (port < 1 || port > 65535) {
       throw new UsageException("-p PORT must be a number from 1 to 65535, got '" + text + "'");
     }
     return port;
   }
 
-  /** Seconds as the server takes them: digits with an optional fraction, whole milliseconds up. */
+  /**
+   * Seconds as the server takes them: digits with an optional fraction ({@code 30}, {@code 2.5},
+   * {@code 2.}, {@code .5}), whole milliseconds up. Checked by hand: a regular expression would
+   * spin method-handle classes at every start.
+   */
   private static Duration seconds(String option, String text) throws UsageException {
-    if (!SECONDS.matcher(text).matches()) {
+    int point = text.indexOf('.');
+    boolean number =
+        point < 0
+            ? !text.isEmpty() && digits(text, 0, text.length())
+            : (point > 0 || text.length() > 1) && digits(text, 0, point) && digits(text, point + 1, text.length());
+    if (!number) {
       throw new UsageException(option + " must be a number of seconds (like 30 or 2.5), got '" + text + "'");
     }
     BigDecimal seconds = new BigDecimal(text);
@@ -284,10 +291,22 @@ record Settings(
     if (value.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
       throw new UsageException(option + " must be at most " + MAX_NAME_BYTES + " bytes");
     }
-    if (value.chars().anyMatch(Character::isISOControl)) {
-      throw new UsageException(option + " must not contain control characters");
+    for (int i = 0; i < value.length(); i++) {
+      if (Character.isISOControl(value.charAt(i))) {
+        throw new UsageException(option + " must not contain control characters");
+      }
     }
     return value;
+  }
+
+  /** True when {@code text} has only ASCII digits from {@code from} to {@code to} (none: true). */
+  private static boolean digits(String text, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static Path secretFile(String name) throws UsageException {
@@ -319,9 +338,11 @@ record Settings(
         return null;
       }
     }
-    if (!secret.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-      throw new UsageException(
-          (file != null ? "--secret-file " + file : SECRET_VARIABLE) + ": the secret must be printable ASCII without spaces");
+    for (int i = 0; i < secret.length(); i++) {
+      if (secret.charAt(i) <= 0x20 || secret.charAt(i) >= 0x7f) {
+        throw new UsageException(
+            (file != null ? "--secret-file " + file : SECRET_VARIABLE) + ": the secret must be printable ASCII without spaces");
+      }
     }
     return secret;
   }
