@@ -1,7 +1,6 @@
 package io.distributex.cli;
 
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +30,7 @@ record Settings(
 
   static final int DEFAULT_PORT = 9889;
   static final String SECRET_VARIABLE = "DISTRIBUTEX_SECRET";
-  private static final BigDecimal MAX_SECONDS = BigDecimal.valueOf(999_999_999);
+  private static final long MAX_SECONDS = 999_999_999;
   private static final int MAX_NAME_BYTES = 255;
 
   /**
@@ -263,24 +262,39 @@ record Settings(
 
   /**
    * Seconds as the server takes them: digits with an optional fraction ({@code 30}, {@code 2.5},
-   * {@code 2.}, {@code .5}), whole milliseconds up. Checked by hand: a regular expression would
-   * spin method-handle classes at every start.
+   * {@code 2.}, {@code .5}), whole milliseconds up. Read by hand: a regular expression would spin
+   * method-handle classes, and {@code BigDecimal}'s set-up takes tens of milliseconds, at every
+   * start.
    */
   private static Duration seconds(String option, String text) throws UsageException {
     int point = text.indexOf('.');
+    int end = point < 0 ? text.length() : point;
     boolean number =
         point < 0
-            ? !text.isEmpty() && digits(text, 0, text.length())
-            : (point > 0 || text.length() > 1) && digits(text, 0, point) && digits(text, point + 1, text.length());
+            ? !text.isEmpty() && digits(text, 0, end)
+            : (point > 0 || text.length() > 1) && digits(text, 0, end) && digits(text, point + 1, text.length());
     if (!number) {
       throw new UsageException(option + " must be a number of seconds (like 30 or 2.5), got '" + text + "'");
     }
-    BigDecimal seconds = new BigDecimal(text);
-    if (seconds.compareTo(MAX_SECONDS) > 0) {
+    int first = 0;
+    while (first < end && text.charAt(first) == '0') {
+      first++;
+    }
+    long whole = end - first > 9 ? MAX_SECONDS + 1 : end == first ? 0 : Long.parseLong(text.substring(first, end));
+    long millis = 0;
+    boolean beyondMillis = false;
+    for (int i = point + 1; point >= 0 && i < text.length(); i++) {
+      int digit = text.charAt(i) - '0';
+      if (i <= point + 3) {
+        millis += digit * (i == point + 1 ? 100 : i == point + 2 ? 10 : 1);
+      } else {
+        beyondMillis |= digit != 0;
+      }
+    }
+    if (whole > MAX_SECONDS || (whole == MAX_SECONDS && (millis > 0 || beyondMillis))) {
       throw new UsageException(option + " must be at most 999999999 seconds, got '" + text + "'");
     }
-    BigDecimal millis = seconds.movePointRight(3).setScale(0, java.math.RoundingMode.CEILING);
-    return Duration.ofMillis(millis.longValueExact());
+    return Duration.ofMillis(whole * 1000 + millis + (beyondMillis ? 1 : 0));
   }
 
   /** The server's rule for pool and host names, checked before anything is locked. */
