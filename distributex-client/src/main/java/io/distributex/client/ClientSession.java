@@ -29,7 +29,7 @@ import java.util.function.Consumer;
  * the public face of a session and holds nothing else.
  */
 final class ClientSession {
-  private static final System.Logger LOG = System.getLogger(ClientSession.class.getName());
+  private static final LazyLogger LOG = new LazyLogger(ClientSession.class);
   private static final AtomicInteger CLIENTS = new AtomicInteger();
 
   private final Settings settings;
