@@ -148,8 +148,12 @@ final class SocketHttpSender implements HttpSender {
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
         secure.setSSLParameters(parameters);
         secure.setSoTimeout(connectTimeoutMillis);
-        secure.startHandshake();
         socket = secure;
+        try {
+          secure.startHandshake();
+        } catch (SocketTimeoutException slow) {
+          throw new HttpConnectTimeoutException("connect timed out (TLS handshake)");
+        }
       }
       return new Connection(socket);
     } catch (IOException | RuntimeException failed) {
