@@ -61,9 +61,13 @@ class PlainSocketsTest {
     }
   }
 
+  /**
+   * Fault injected: the server closes every connection after two answers without saying so
+   * (no {@code Connection: close}), as a server does with an idle kept-alive connection. The next
+   * call on it must go again on a new connection, not fail.
+   */
   @Test
   void aConnectionServesCallAfterCallAndOneTheServerClosedIsReplaced() throws Exception {
-    // Every connection serves two calls, then the server closes it without saying so beforehand.
     try (RawServer server =
             new RawServer(
                 request ->
