@@ -59,6 +59,8 @@ final class Runner {
   private final Thread main = Thread.currentThread();
   /** The turn of this machine's runs as one identity; the main thread's only. */
   private LocalLock turn;
+  /** Started while the server is asked; the main thread's only. */
+  private Signaller signaller;
 
   // Guarded by this.
   private Phase phase = Phase.STARTING;
@@ -92,9 +94,11 @@ final class Runner {
         }
         note("took the local lock " + file);
       }
+      signaller = Signaller.start();
       try {
         return withClient();
       } finally {
+        signaller.end();
         if (turn != null) {
           turn.release();
         }
@@ -109,8 +113,9 @@ final class Runner {
   }
 
   private int withClient() {
+    // Plain sockets: the JDK's HttpClient would cost each run about 100 ms to start.
     DistributexClient.Builder builder =
-        DistributexClient.builder().server(settings.server()).lease(settings.lease());
+        DistributexClient.builder().server(settings.server()).lease(settings.lease()).plainSockets();
     try {
       if (settings.identity() != null) {
         builder.identity(settings.identity());
@@ -124,7 +129,6 @@ final class Runner {
       say(invalid.getMessage());
       return Exit.USAGE;
     }
-    LazyTls.install(); // The server is http://HOST:PORT/: see LazyTls.
     DistributexClient client = builder.build();
     try {
       return withClient(client);
@@ -246,7 +250,7 @@ final class Runner {
         try {
           // The secret is this command's credential, not COMMAND's: COMMAND may log its
           // environment or hand it on to programs that have no business with the server.
-          started = Child.start(settings.command(), environment, Set.of(Settings.SECRET_VARIABLE));
+          started = Child.start(settings.command(), environment, Set.of(Settings.SECRET_VARIABLE), signaller);
           child = started;
           phase = Phase.RUNNING;
         } catch (IOException cannot) {

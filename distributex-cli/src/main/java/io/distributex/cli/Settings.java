@@ -1,7 +1,6 @@
 package io.distributex.cli;
 
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +12,6 @@ import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /** The command line, parsed and checked: every way it can be wrong is a {@link UsageException}. */
 record Settings(
@@ -32,8 +30,7 @@ record Settings(
 
   static final int DEFAULT_PORT = 9889;
   static final String SECRET_VARIABLE = "DISTRIBUTEX_SECRET";
-  private static final BigDecimal MAX_SECONDS = BigDecimal.valueOf(999_999_999);
-  private static final Pattern SECONDS = Pattern.compile("\\d+(\\.\\d*)?|\\.\\d+");
+  private static final long MAX_SECONDS = 999_999_999;
   private static final int MAX_NAME_BYTES = 255;
 
   /**
@@ -256,24 +253,48 @@ record Settings(
   }
 
   private static int port(String text) throws UsageException {
-    int port = text.matches("\\d{1,5}") ? Integer.parseInt(text) : 0;
+    int port = text.length() <= 5 && digits(text, 0, text.length()) ? Integer.parseInt(text) : 0;
     if (port < 1 || port > 65535) {
       throw new UsageException("-p PORT must be a number from 1 to 65535, got '" + text + "'");
     }
     return port;
   }
 
-  /** Seconds as the server takes them: digits with an optional fraction, whole milliseconds up. */
+  /**
+   * Seconds as the server takes them: digits with an optional fraction ({@code 30}, {@code 2.5},
+   * {@code 2.}, {@code .5}), whole milliseconds up. Read by hand: a regular expression would spin
+   * method-handle classes, and {@code BigDecimal}'s set-up takes tens of milliseconds, at every
+   * start.
+   */
   private static Duration seconds(String option, String text) throws UsageException {
-    if (!SECONDS.matcher(text).matches()) {
+    int point = text.indexOf('.');
+    int end = point < 0 ? text.length() : point;
+    boolean number =
+        point < 0
+            ? !text.isEmpty() && digits(text, 0, end)
+            : (point > 0 || text.length() > 1) && digits(text, 0, end) && digits(text, point + 1, text.length());
+    if (!number) {
       throw new UsageException(option + " must be a number of seconds (like 30 or 2.5), got '" + text + "'");
     }
-    BigDecimal seconds = new BigDecimal(text);
-    if (seconds.compareTo(MAX_SECONDS) > 0) {
+    int first = 0;
+    while (first < end && text.charAt(first) == '0') {
+      first++;
+    }
+    long whole = end - first > 9 ? MAX_SECONDS + 1 : end == first ? 0 : Long.parseLong(text.substring(first, end));
+    long millis = 0;
+    boolean beyondMillis = false;
+    for (int i = point + 1; point >= 0 && i < text.length(); i++) {
+      int digit = text.charAt(i) - '0';
+      if (i <= point + 3) {
+        millis += digit * (i == point + 1 ? 100 : i == point + 2 ? 10 : 1);
+      } else {
+        beyondMillis |= digit != 0;
+      }
+    }
+    if (whole > MAX_SECONDS || (whole == MAX_SECONDS && (millis > 0 || beyondMillis))) {
       throw new UsageException(option + " must be at most 999999999 seconds, got '" + text + "'");
     }
-    BigDecimal millis = seconds.movePointRight(3).setScale(0, java.math.RoundingMode.CEILING);
-    return Duration.ofMillis(millis.longValueExact());
+    return Duration.ofMillis(whole * 1000 + millis + (beyondMillis ? 1 : 0));
   }
 
   /** The server's rule for pool and host names, checked before anything is locked. */
@@ -284,10 +305,22 @@ record Settings(
     if (value.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
       throw new UsageException(option + " must be at most " + MAX_NAME_BYTES + " bytes");
     }
-    if (value.chars().anyMatch(Character::isISOControl)) {
-      throw new UsageException(option + " must not contain control characters");
+    for (int i = 0; i < value.length(); i++) {
+      if (Character.isISOControl(value.charAt(i))) {
+        throw new UsageException(option + " must not contain control characters");
+      }
     }
     return value;
+  }
+
+  /** True when {@code text} has only ASCII digits from {@code from} to {@code to} (none: true). */
+  private static boolean digits(String text, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static Path secretFile(String name) throws UsageException {
@@ -319,9 +352,11 @@ record Settings(
         return null;
       }
     }
-    if (!secret.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-      throw new UsageException(
-          (file != null ? "--secret-file " + file : SECRET_VARIABLE) + ": the secret must be printable ASCII without spaces");
+    for (int i = 0; i < secret.length(); i++) {
+      if (secret.charAt(i) <= 0x20 || secret.charAt(i) >= 0x7f) {
+        throw new UsageException(
+            (file != null ? "--secret-file " + file : SECRET_VARIABLE) + ": the secret must be printable ASCII without spaces");
+      }
     }
     return secret;
   }

@@ -115,6 +115,19 @@ class SettingsTest {
   }
 
   @Test
+  void secondsAreReadAsTheServerReadsThemWholeMillisecondsUp() throws Exception {
+    assertEquals(Duration.ofSeconds(2), parse("-H", "h", "-r", "p", "-w", "2.", "true").waitLimit());
+    assertEquals(Duration.ofMillis(2001), parse("-H", "h", "-r", "p", "-w", "2.0001", "true").waitLimit());
+    assertEquals(Duration.ofMillis(50), parse("-H", "h", "-r", "p", "-w", "0.050", "true").waitLimit());
+    assertEquals(Duration.ofSeconds(7), parse("-H", "h", "-r", "p", "-w", "00000000000007", "true").waitLimit());
+    assertEquals(Duration.ofSeconds(999_999_999), parse("-H", "h", "-r", "p", "-w", "999999999.000", "true").waitLimit());
+    assertEquals(Duration.ZERO, parse("-H", "h", "-r", "p", "-w", "0", "true").waitLimit());
+    for (String wrong : new String[] {"", ".", "1.2.3", "+1", " 1", "1e3", "0x10", "999999999.0001", "1000000000"}) {
+      assertTrue(wrong("-H", "h", "-r", "p", "-w", wrong, "true").contains("-w"), wrong);
+    }
+  }
+
+  @Test
   void helpAndVersionWinOverMissingOptions() {
     assertEquals(Usage.TEXT, assertThrows(Settings.OnlyPrint.class, () -> parse("--help")).text);
     assertEquals(Usage.TEXT, assertThrows(Settings.OnlyPrint.class, () -> parse("-h")).text);

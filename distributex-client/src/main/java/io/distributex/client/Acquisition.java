@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * so no late request can re-take a slot after the grant was closed.
  */
 final class Acquisition {
-  private static final System.Logger LOG = System.getLogger(Acquisition.class.getName());
+  private static final LazyLogger LOG = new LazyLogger(Acquisition.class);
 
   private enum Phase {
     TURN,

@@ -29,7 +29,7 @@ import java.util.function.Consumer;
  * the public face of a session and holds nothing else.
  */
 final class ClientSession {
-  private static final System.Logger LOG = System.getLogger(ClientSession.class.getName());
+  private static final LazyLogger LOG = new LazyLogger(ClientSession.class);
   private static final AtomicInteger CLIENTS = new AtomicInteger();
 
   private final Settings settings;
@@ -44,8 +44,11 @@ final class ClientSession {
 
   ClientSession(Settings settings) {
     this.settings = settings;
-    this.transport =
-        new Transport(settings.servers(), settings.secret(), settings.tls(), settings.connectTimeout());
+    HttpSender http =
+        settings.plainSockets()
+            ? new SocketHttpSender(settings.secret(), settings.tls(), settings.connectTimeout())
+            : new JdkHttpSender(settings.secret(), settings.tls(), settings.connectTimeout());
+    this.transport = new Transport(settings.servers(), http);
     int number = CLIENTS.incrementAndGet();
     this.timer = new ScheduledThreadPoolExecutor(1, daemon("distributex-client-" + number + "-timer"));
     timer.setRemoveOnCancelPolicy(true);

@@ -220,6 +220,7 @@ public final class DistributexClient implements AutoCloseable {
     private Duration requestTimeout = Duration.ofSeconds(10);
     private Duration waitRefresh = Duration.ofSeconds(50);
     private ClientListener listener;
+    private boolean plainSockets;
 
     private Builder() {}
 
@@ -354,6 +355,17 @@ public final class DistributexClient implements AutoCloseable {
     }
 
     /**
+     * Calls over plain sockets, each open call (a wait in a queue) on a thread of its own, instead
+     * of the JDK's {@code HttpClient}, which holds no thread per call but takes about 100 ms to
+     * load and start: for a short-lived process that makes a few calls and exits, such as the
+     * {@code distributex} command. The calls, their timeouts and failures are the same.
+     */
+    public Builder plainSockets() {
+      this.plainSockets = true;
+      return this;
+    }
+
+    /**
      * Builds the client.
      *
      * @throws IllegalStateException when no server was given
@@ -372,7 +384,8 @@ public final class DistributexClient implements AutoCloseable {
               connectTimeout,
               requestTimeout,
               waitRefresh,
-              listener);
+              listener,
+              plainSockets);
       return new DistributexClient(new ClientSession(settings));
     }
 

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * one implementation of {@link DistributedLock}, renewed until closed or lost.
  */
 final class Grant implements DistributedLock {
-  private static final System.Logger LOG = System.getLogger(Grant.class.getName());
+  private static final LazyLogger LOG = new LazyLogger(Grant.class);
   private static final int HELD = 0;
   private static final int LOST = 1;
   private static final int CLOSED = 2;
@@ -70,7 +70,7 @@ final class Grant implements DistributedLock {
    */
   private static Duration holdPeriod(Duration lease, Instant expiresAt, long arrivedMillis) {
     Duration seen = Duration.ofMillis(expiresAt.toEpochMilli() - arrivedMillis);
-    Duration floor = lease.dividedBy(10);
+    Duration floor = Duration.ofNanos(lease.toNanos() / 10); // not dividedBy: BigDecimal's set-up is dear
     if (seen.compareTo(lease) >= 0) {
       return lease;
     }

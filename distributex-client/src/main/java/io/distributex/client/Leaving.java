@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * is guarded by the acquisition's monitor; methods that say so are called holding it.
  */
 final class Leaving {
-  private static final System.Logger LOG = System.getLogger(Leaving.class.getName());
+  private static final LazyLogger LOG = new LazyLogger(Leaving.class);
 
   /** How often a leaving acquisition repeats its release while requests are still open. */
   private static final long RELEASE_AGAIN_NANOS = TimeUnit.MILLISECONDS.toNanos(200);

@@ -1,7 +1,6 @@
 package io.distributex.client;
 
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -15,15 +14,18 @@ record Reply(URI server, int status, String body, OptionalLong token, Optional<I
   static final String EXPIRES_HEADER = "X-Distributex-Expires";
   private static final int MAX_SENTENCE = 300;
 
-  static Reply of(URI server, HttpResponse<String> response) {
+  /**
+   * The answer of {@code server} with {@code status}, {@code body} (null: empty) and the values of
+   * its token and expiry headers (null: absent).
+   */
+  static Reply of(URI server, int status, String body, String token, String expires) {
+    OptionalLong expiry = positive(expires);
     return new Reply(
         server,
-        response.statusCode(),
-        response.body() == null ? "" : response.body().strip(),
-        positive(response.headers().firstValue(TOKEN_HEADER)),
-        positive(response.headers().firstValue(EXPIRES_HEADER)).stream()
-            .mapToObj(Instant::ofEpochMilli)
-            .findFirst());
+        status,
+        body == null ? "" : body.strip(),
+        positive(token),
+        expiry.isPresent() ? Optional.of(Instant.ofEpochMilli(expiry.getAsLong())) : Optional.empty());
   }
 
   boolean is(int status, String word) {
@@ -75,12 +77,12 @@ record Reply(URI server, int status, String body, OptionalLong token, Optional<I
     return text.length() <= MAX_SENTENCE ? text : text.substring(0, MAX_SENTENCE) + "...";
   }
 
-  private static OptionalLong positive(Optional<String> header) {
-    if (header.isEmpty()) {
+  private static OptionalLong positive(String header) {
+    if (header == null) {
       return OptionalLong.empty();
     }
     try {
-      long value = Long.parseLong(header.get().strip());
+      long value = Long.parseLong(header.strip());
       return value > 0 ? OptionalLong.of(value) : OptionalLong.empty();
     } catch (NumberFormatException malformed) {
       return OptionalLong.empty();

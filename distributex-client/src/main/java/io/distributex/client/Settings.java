@@ -18,4 +18,5 @@ record Settings(
     Duration connectTimeout,
     Duration requestTimeout,
     Duration waitRefresh,
-    ClientListener listener) {}
+    ClientListener listener,
+    boolean plainSockets) {}

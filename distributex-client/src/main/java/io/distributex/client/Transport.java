@@ -1,14 +1,11 @@
 package io.distributex.client;
 
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
+import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
@@ -43,28 +40,14 @@ final class Transport {
   /** The longest name (pool or host) the server takes, in bytes of UTF-8. */
   static final int MAX_NAME_BYTES = 255;
 
-  private final HttpClient http;
+  private final HttpSender http;
   private final List<URI> servers;
-  private final String authorization;
   private final AtomicInteger preferred = new AtomicInteger();
 
-  /**
-   * @param servers base URIs as {@link #checkServer} returns them
-   * @param secret sent as a bearer token; null for none
-   * @param tls the TLS context for {@code https://} servers; null for the JVM's default
-   */
-  Transport(List<URI> servers, String secret, SSLContext tls, Duration connectTimeout) {
-    HttpClient.Builder http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(connectTimeout)
-            .followRedirects(HttpClient.Redirect.NEVER);
-    if (tls != null) {
-      http.sslContext(tls);
-    }
-    this.http = http.build();
+  /** @param servers base URIs as {@link #checkServer} returns them */
+  Transport(List<URI> servers, HttpSender http) {
+    this.http = http;
     this.servers = List.copyOf(servers);
-    this.authorization = secret == null ? null : "Bearer " + secret;
   }
 
   /**
@@ -89,29 +72,21 @@ final class Transport {
       List<String> failures) {
     int index = (first + tried) % servers.size();
     URI server = servers.get(index);
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(server.resolve(call + "?" + query))
-            .timeout(timeout)
-            .header("Accept", "text/plain")
-            .GET();
-    if (authorization != null) {
-      request.header("Authorization", authorization);
-    }
-    CompletableFuture<HttpResponse<String>> sent;
+    CompletableFuture<Reply> sent;
     try {
-      sent = http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      sent = http.send(server, server.resolve(call + "?" + query), timeout);
     } catch (RuntimeException cannotSend) {
-      // The client's selector is gone (its executor shut down), or the request is unusable.
+      // The client's selector is gone (its executor shut down), no thread is left, or the request is unusable.
       result.completeExceptionally(
           new ServerUnavailableException("cannot send to " + server + ": " + cannotSend, cannotSend));
       return;
     }
     sent.whenComplete(
-        (response, error) -> {
+        (reply, error) -> {
           Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-          if (cause == null && response.statusCode() != 503) {
+          if (cause == null && reply.status() != 503) {
             preferred.set(index);
-            result.complete(Reply.of(server, response));
+            result.complete(reply);
             return;
           }
           if (cause != null && !(cause instanceof IOException)) {
@@ -119,7 +94,7 @@ final class Transport {
                 new ServerUnavailableException("cannot call " + server + ": " + cause, cause));
             return;
           }
-          Reply unavailable = cause == null ? Reply.of(server, response) : null;
+          Reply unavailable = cause == null ? reply : null;
           if (cause != null && staleConnection(cause) && !sameAgain) {
             // A pooled connection the server had already closed: one new connection settles it.
             attempt(result, call, query, timeout, first, tried, true, failures);
@@ -157,7 +132,9 @@ final class Transport {
   }
 
   private static boolean staleConnection(Throwable cause) {
-    return !(cause instanceof ConnectException) && !(cause instanceof HttpTimeoutException);
+    return !(cause instanceof ConnectException)
+        && !(cause instanceof UnknownHostException)
+        && !(cause instanceof HttpTimeoutException);
   }
 
   private static String describe(Throwable cause, Duration timeout) {
@@ -166,6 +143,9 @@ final class Transport {
     }
     if (cause instanceof HttpTimeoutException) {
       return "no answer within " + seconds(timeout) + " s";
+    }
+    if (cause instanceof UnknownHostException) {
+      return "unknown host";
     }
     if (cause instanceof ConnectException) {
       Throwable root = cause;
@@ -196,11 +176,25 @@ final class Transport {
     return query.toString();
   }
 
-  /** Seconds as the server parses them: whole milliseconds, rounded up, no exponent. */
+  /**
+   * Seconds as the server parses them: whole milliseconds, rounded up, no exponent. Written by
+   * hand rather than with {@code BigDecimal}, whose set-up costs a short-lived JVM tens of
+   * milliseconds.
+   */
   static String seconds(Duration duration) {
     Duration bounded = duration.compareTo(MAX_SECONDS) > 0 ? MAX_SECONDS : duration;
     long millis = bounded.toMillis() + (bounded.minusMillis(bounded.toMillis()).isZero() ? 0 : 1);
-    return BigDecimal.valueOf(millis, 3).stripTrailingZeros().toPlainString();
+    String whole = Long.toString(millis / 1000);
+    int fraction = (int) (millis % 1000);
+    if (fraction == 0) {
+      return whole;
+    }
+    String digits = Integer.toString(1000 + fraction);
+    int end = digits.length();
+    while (digits.charAt(end - 1) == '0') {
+      end--;
+    }
+    return whole + "." + digits.substring(1, end);
   }
 
   /**

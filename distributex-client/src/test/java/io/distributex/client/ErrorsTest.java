@@ -24,6 +24,11 @@ import org.junit.jupiter.api.function.Executable;
 /** Every kind of failure surfaces as its exception, with the server's sentence. */
 @Timeout(60)
 class ErrorsTest {
+  /** The client builder every test starts from: {@link PlainSocketsTest} runs them over plain sockets. */
+  DistributexClient.Builder builder() {
+    return DistributexClient.builder();
+  }
+
   private static final long PATIENCE = TestServer.PATIENCE.toSeconds();
 
   private TestServer server;
@@ -83,13 +88,13 @@ class ErrorsTest {
   @Test
   void serverUnreachable() throws Exception {
     URI nobody = URI.create("http://127.0.0.1:" + freePort() + "/");
-    DistributexClient client = keep(DistributexClient.builder().server(nobody).build());
+    DistributexClient client = keep(builder().server(nobody).build());
     assertEveryCallFails(client, "mutex", ServerUnavailableException.class, "cannot reach " + nobody);
   }
 
   @Test
   void wrongServerPathIsAnInvalidRequest() {
-    DistributexClient client = keep(DistributexClient.builder().server(server.uri().resolve("/locks/")).build());
+    DistributexClient client = keep(builder().server(server.uri().resolve("/locks/")).build());
     assertEveryCallFails(client, "mutex", InvalidRequestException.class, "unknown call '/locks/");
   }
 
@@ -119,7 +124,7 @@ class ErrorsTest {
   @Test
   void aDeadServerInTheListIsSkipped() throws Exception {
     URI nobody = URI.create("http://127.0.0.1:" + freePort() + "/");
-    DistributexClient client = keep(DistributexClient.builder().servers(List.of(nobody, server.uri())).build());
+    DistributexClient client = keep(builder().servers(List.of(nobody, server.uri())).build());
     try (DistributedLock lock = client.lock("mutex")) {
       assertEquals(List.of(lock.token()), server.tokens("mutex"));
     }
@@ -131,7 +136,7 @@ class ErrorsTest {
   void allServersDeadNamesThemAll() throws IOException {
     URI one = URI.create("http://127.0.0.1:" + freePort() + "/");
     URI two = URI.create("http://127.0.0.1:" + freePort() + "/");
-    DistributexClient client = keep(DistributexClient.builder().servers(List.of(one, two)).build());
+    DistributexClient client = keep(builder().servers(List.of(one, two)).build());
     ServerUnavailableException thrown = assertThrows(ServerUnavailableException.class, () -> client.tryLock("mutex"));
     assertTrue(thrown.getMessage().contains(one.toString()) && thrown.getMessage().contains(two.toString()),
         thrown.getMessage());
@@ -158,13 +163,13 @@ class ErrorsTest {
     assertThrows(IllegalArgumentException.class, () -> client.tryLock("a\nb"));
     assertThrows(IllegalArgumentException.class, () -> client.tryLock("x".repeat(256)));
     assertThrows(IllegalArgumentException.class, () -> client.tryLock("mutex", Duration.ofSeconds(-1)));
-    assertThrows(IllegalStateException.class, () -> DistributexClient.builder().build());
-    assertThrows(IllegalArgumentException.class, () -> DistributexClient.builder().server(URI.create("ftp://x/")));
-    assertThrows(IllegalArgumentException.class, () -> DistributexClient.builder().server(URI.create("http://x/?a=b")));
-    assertThrows(IllegalArgumentException.class, () -> DistributexClient.builder().lease(Duration.ZERO));
-    assertThrows(IllegalArgumentException.class, () -> DistributexClient.builder().secret("two words"));
-    assertThrows(IllegalArgumentException.class, () -> DistributexClient.builder().identity(""));
-    assertThrows(IllegalArgumentException.class, () -> DistributexClient.builder().requestTimeout(Duration.ZERO));
+    assertThrows(IllegalStateException.class, () -> builder().build());
+    assertThrows(IllegalArgumentException.class, () -> builder().server(URI.create("ftp://x/")));
+    assertThrows(IllegalArgumentException.class, () -> builder().server(URI.create("http://x/?a=b")));
+    assertThrows(IllegalArgumentException.class, () -> builder().lease(Duration.ZERO));
+    assertThrows(IllegalArgumentException.class, () -> builder().secret("two words"));
+    assertThrows(IllegalArgumentException.class, () -> builder().identity(""));
+    assertThrows(IllegalArgumentException.class, () -> builder().requestTimeout(Duration.ZERO));
   }
 
   private static int freePort() throws IOException {

@@ -30,6 +30,11 @@ import org.junit.jupiter.api.Timeout;
 /** Locking against an embedded server over real HTTP. */
 @Timeout(60)
 class LockingTest {
+  /** The client builder every test starts from: {@link PlainSocketsTest} runs them over plain sockets. */
+  DistributexClient.Builder builder() {
+    return DistributexClient.builder();
+  }
+
   private static final long PATIENCE = TestServer.PATIENCE.toSeconds();
 
   private TestServer server;
@@ -50,7 +55,7 @@ class LockingTest {
   }
 
   private DistributexClient client() {
-    DistributexClient client = server.client().build();
+    DistributexClient client = builder().server(server.uri()).build();
     clients.add(client);
     return client;
   }
@@ -147,7 +152,7 @@ class LockingTest {
   void reissuedWaitsKeepTheirPlaceInTheQueue() throws Exception {
     List<DistributexClient> waiters = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      DistributexClient client = server.client().waitRefresh(Duration.ofMillis(50)).build();
+      DistributexClient client = builder().server(server.uri()).waitRefresh(Duration.ofMillis(50)).build();
       clients.add(client);
       waiters.add(client);
     }
@@ -289,8 +294,8 @@ class LockingTest {
 
   @Test
   void closingTheClientReleasesItsLocksAndEndsItsWaits() throws Exception {
-    DistributexClient a = server.client().build();
-    DistributexClient b = server.client().build();
+    DistributexClient a = builder().server(server.uri()).build();
+    DistributexClient b = builder().server(server.uri()).build();
     DistributedLock held = a.lock("mutex");
     CompletableFuture<DistributedLock> waiting = b.lockAsync("mutex");
     eventually("b queued", () -> server.waiters("mutex").contains(b.identity()));
@@ -360,7 +365,7 @@ class LockingTest {
     assertNotEquals(a.identity(), b.identity());
     String host = Identity.hostName();
     assertTrue(a.identity().startsWith(host + "#"), a.identity());
-    DistributexClient plain = server.client().hostIdentity().build();
+    DistributexClient plain = builder().server(server.uri()).hostIdentity().build();
     clients.add(plain);
     assertEquals(host, plain.identity());
   }
@@ -368,7 +373,7 @@ class LockingTest {
   @Test
   void namesAreUrlEncoded() throws Exception {
     String odd = "web 1&pool=x#?/%+é";
-    DistributexClient client = server.client().identity(odd).build();
+    DistributexClient client = builder().server(server.uri()).identity(odd).build();
     clients.add(client);
     try (DistributedLock lock = client.lock("mutex")) {
       assertEquals(List.of(odd), server.holders("mutex"));

@@ -22,12 +22,17 @@ import org.junit.jupiter.api.Timeout;
 /** What the embedded server cannot show yet (authentication) or should never send. */
 @Timeout(60)
 class StubServerTest {
+  /** The client builder every test starts from: {@link PlainSocketsTest} runs them over plain sockets. */
+  DistributexClient.Builder builder() {
+    return DistributexClient.builder();
+  }
+
   @Test
   void sendsTheSecretAsBearerAndMaps401() {
     try (StubServer stub =
             new StubServer(exchange -> StubServer.send(exchange, 401, "INVALID: authentication required",
                 "WWW-Authenticate", "Basic realm=\"distributex\""));
-        DistributexClient client = DistributexClient.builder().server(stub.uri()).secret("s3cret").build()) {
+        DistributexClient client = builder().server(stub.uri()).secret("s3cret").build()) {
       AuthenticationException thrown = assertThrows(AuthenticationException.class, () -> client.lock("pool1"));
       assertEquals("authentication required", thrown.getMessage());
       assertThrows(AuthenticationException.class, () -> client.tryLock("pool1"));
@@ -39,7 +44,7 @@ class StubServerTest {
   @Test
   void sendsNoAuthorizationWithoutASecret() {
     try (StubServer stub = new StubServer(exchange -> StubServer.send(exchange, 200, "NO"));
-        DistributexClient client = DistributexClient.builder().server(stub.uri()).build()) {
+        DistributexClient client = builder().server(stub.uri()).build()) {
       assertTrue(client.tryLock("pool1").isEmpty());
       assertNull(stub.requests.get(0).authorization());
       assertEquals("/get/", stub.requests.get(0).path());
@@ -52,12 +57,12 @@ class StubServerTest {
   void errorAnswersCarryTheServersSentence() {
     try (StubServer stub =
             new StubServer(exchange -> StubServer.send(exchange, 503, "ERROR: backend unavailable: memcached down"));
-        DistributexClient client = DistributexClient.builder().server(stub.uri()).build()) {
+        DistributexClient client = builder().server(stub.uri()).build()) {
       ServerUnavailableException thrown = assertThrows(ServerUnavailableException.class, () -> client.tryLock("p"));
       assertEquals("backend unavailable: memcached down", thrown.getMessage());
     }
     try (StubServer stub = new StubServer(exchange -> StubServer.send(exchange, 400, "INVALID: lease must be a number"));
-        DistributexClient client = DistributexClient.builder().server(stub.uri()).build()) {
+        DistributexClient client = builder().server(stub.uri()).build()) {
       InvalidRequestException thrown = assertThrows(InvalidRequestException.class, () -> client.tryLock("p"));
       assertEquals("lease must be a number", thrown.getMessage());
     }
@@ -66,7 +71,7 @@ class StubServerTest {
   @Test
   void answersOutsideTheProtocolAreErrorsNotFalse() {
     try (StubServer stub = new StubServer(exchange -> StubServer.send(exchange, 200, "<html>proxy says hi</html>"));
-        DistributexClient client = DistributexClient.builder().server(stub.uri()).build()) {
+        DistributexClient client = builder().server(stub.uri()).build()) {
       DistributexException thrown = assertThrows(DistributexException.class, () -> client.tryLock("p"));
       assertTrue(thrown.getMessage().contains("unexpected answer"), thrown.getMessage());
     }
@@ -77,7 +82,7 @@ class StubServerTest {
     try (StubServer stub =
             new StubServer(
                 exchange -> StubServer.send(exchange, 200, exchange.getRequestURI().getPath().startsWith("/get") ? "YES" : "OK"));
-        DistributexClient client = DistributexClient.builder().server(stub.uri()).build()) {
+        DistributexClient client = builder().server(stub.uri()).build()) {
       DistributexException thrown = assertThrows(DistributexException.class, () -> client.tryLock("p"));
       assertTrue(thrown.getMessage().contains("without a fencing token"), thrown.getMessage());
       assertEquals(1, stub.requests("/release/").size());
@@ -106,7 +111,7 @@ class StubServerTest {
                   }
                 });
         DistributexClient client =
-            DistributexClient.builder().server(stub.uri()).waitRefresh(Duration.ofMillis(100)).build()) {
+            builder().server(stub.uri()).waitRefresh(Duration.ofMillis(100)).build()) {
       DistributedLock lock = client.lock("p");
       assertEquals(42, lock.token());
       List<StubServer.Request> waits = stub.requests("/wait/");
@@ -151,7 +156,7 @@ class StubServerTest {
                   StubServer.send(exchange, 200, "YES", grant);
                 });
         DistributexClient client =
-            DistributexClient.builder().server(stub.uri()).waitRefresh(Duration.ofSeconds(1)).build()) {
+            builder().server(stub.uri()).waitRefresh(Duration.ofSeconds(1)).build()) {
       DistributedLock lock = client.lock("p");
       assertTrue(secondAnswered.get(), "the lock waited for the replacement's answer");
       assertEquals(7, lock.token());
@@ -279,7 +284,7 @@ class StubServerTest {
                   }
                 });
         DistributexClient client =
-            DistributexClient.builder()
+            builder()
                 .server(stub.uri())
                 .lease(lease)
                 .waitRefresh(Duration.ofMillis(100))
@@ -315,7 +320,7 @@ class StubServerTest {
                   }
                 });
         DistributexClient client =
-            DistributexClient.builder()
+            builder()
                 .server(stub.uri())
                 .waitRefresh(Duration.ofSeconds(30))
                 .requestTimeout(Duration.ofMillis(300))
@@ -361,7 +366,7 @@ class StubServerTest {
   void anEarlyNoQueuesAgainWithBackoffUntilTheTimeoutRunsOut() throws Exception {
     try (StubServer stub =
             StubServer.answeringWaits(exchange -> StubServer.send(exchange, 200, "NO"));
-        DistributexClient client = DistributexClient.builder().server(stub.uri()).build()) {
+        DistributexClient client = builder().server(stub.uri()).build()) {
       assertTrue(client.tryLock("p", Duration.ofMillis(400)).isEmpty());
       List<StubServer.Request> waits = stub.requests("/wait/");
       assertTrue(waits.size() >= 2 && waits.size() <= 10, "queued again, without spinning: " + waits.size());
@@ -404,8 +409,8 @@ class StubServerTest {
   }
 
   /** A client that refreshes its waits every 100 ms and gives up on a request after 300 ms more. */
-  private static DistributexClient withShortRequestTimeout(StubServer stub) {
-    return DistributexClient.builder()
+  private DistributexClient withShortRequestTimeout(StubServer stub) {
+    return builder()
         .server(stub.uri())
         .waitRefresh(Duration.ofMillis(100))
         .requestTimeout(Duration.ofMillis(300))

@@ -16,6 +16,11 @@ import org.junit.jupiter.api.io.TempDir;
 /** The client over HTTPS, trusting a given trust store. */
 @Timeout(60)
 class TlsTest {
+  /** The client builder every test starts from: {@link PlainSocketsTest} runs them over plain sockets. */
+  DistributexClient.Builder builder() {
+    return DistributexClient.builder();
+  }
+
   @Test
   void aClientTrustingTheServersCertificateTakesLocksOverHttps(@TempDir Path dir) throws Exception {
     TestKeystore keystore = TestKeystore.create(dir);
@@ -27,12 +32,12 @@ class TlsTest {
                 .port(0)
                 .start();
         DistributexClient trusting =
-            DistributexClient.builder()
+            builder()
                 .server(URI.create("https://localhost:" + server.address().getPort() + "/"))
                 .trustStore(keystore.trusted())
                 .build();
         DistributexClient untrusting =
-            DistributexClient.builder()
+            builder()
                 .server(URI.create("https://localhost:" + server.address().getPort() + "/"))
                 .connectTimeout(Duration.ofSeconds(5))
                 .build()) {
