@@ -112,7 +112,9 @@ class MemcachedClusterTest {
     assertTrue(page.body().contains("<meta http-equiv=\"refresh\"") && page.body().contains("ERROR: backend unavailable: "), page::toString);
 
     memcached.restart();
-    ServerTestSupport.awaitValue("health after memcached returns", () -> get(server, "/health").status(), 200);
+    for (DistributexServer each : servers) { // each reconnects on its own
+      ServerTestSupport.awaitValue("health after memcached returns", () -> get(each, "/health").status(), 200);
+    }
     // memcached came back empty, but a still holds: no server grants its slot to b, and a's
     // renewal through any server gives its hold back (if the granting server did not already).
     assertText(get(servers.get(1), "/get/?pool=mutex&host=b"), 200, "NO");
