@@ -58,7 +58,8 @@ final class LockHandler implements HttpHandler {
   private final AtomicInteger inFlight = new AtomicInteger();
   private volatile boolean closing;
 
-  LockHandler(LockBackend backend, Executor answers, WaitersFirst waitersFirst, Access access, Metrics metrics) {
+  LockHandler(
+      LockBackend backend, Executor answers, WaitersFirst waitersFirst, Access access, Metrics metrics) {
     this.backend = backend;
     this.answers = answers;
     this.waitersFirst = waitersFirst;
