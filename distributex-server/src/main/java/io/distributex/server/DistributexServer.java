@@ -22,6 +22,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLContext;
 
@@ -50,6 +51,8 @@ import javax.net.ssl.SSLContext;
  */
 public final class DistributexServer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(DistributexServer.class.getName());
+  /** How long a waiter whose answer cannot be written may hold the answer of its releaser. */
+  private static final Duration ANSWER_PATIENCE = Duration.ofMillis(100);
 
   static {
     HttpServerDefaults.apply();
@@ -58,6 +61,7 @@ public final class DistributexServer implements AutoCloseable {
   private final HttpServer http;
   private final ExecutorService requests;
   private final ExecutorService answers;
+  private final ScheduledExecutorService watch;
   private final LockHandler handler;
   private final LockBackend backend;
   private final boolean ownsBackend;
@@ -76,7 +80,9 @@ public final class DistributexServer implements AutoCloseable {
         ownsBackend ? backendFor(config, metrics.andThen(new EventLog())) : builder.backend;
     this.requests = ServerThreads.forRequests();
     this.answers = ServerThreads.forAnswers(builder.threads);
-    this.handler = new LockHandler(backend, answers, new Access(config.auth()), metrics);
+    this.watch = ServerThreads.forWatch();
+    WaitersFirst waitersFirst = new WaitersFirst(answers, watch, ANSWER_PATIENCE);
+    this.handler = new LockHandler(backend, answers, waitersFirst, new Access(config.auth()), metrics);
     try {
       InetSocketAddress address = new InetSocketAddress(builder.bind(), builder.port());
       if (tls == null) {
@@ -89,6 +95,7 @@ public final class DistributexServer implements AutoCloseable {
     } catch (IOException | RuntimeException cannotListen) {
       requests.shutdownNow();
       answers.shutdownNow();
+      watch.shutdownNow();
       if (ownsBackend) {
         backend.close();
       }
@@ -155,6 +162,7 @@ public final class DistributexServer implements AutoCloseable {
     http.stop(0);
     requests.shutdownNow();
     answers.shutdownNow();
+    watch.shutdownNow();
     LOG.log(Level.INFO, "distributex stopped");
   }
 

@@ -34,8 +34,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * answers, and counts the answer. A {@code /wait/} that cannot be granted at once parks its
  * exchange with the backend's future and returns, so a waiter costs memory, not a thread; the
  * answer is written when the future completes: by the thread whose request completed it (a
- * {@code /release/} handing the slot on), right after that request's own answer, or else (an
- * expiry, a timeout, a backend's own thread) by the answer threads.
+ * {@code /release/} handing the slot on), right before that request's own answer ({@link
+ * WaitersFirst}), or else (an expiry, a timeout, a backend's own thread) by the answer threads.
  */
 final class LockHandler implements HttpHandler {
   private static final System.Logger LOG = System.getLogger(LockHandler.class.getName());
@@ -45,9 +45,10 @@ final class LockHandler implements HttpHandler {
 
   private final LockBackend backend;
   private final Executor answers;
+  private final WaitersFirst waitersFirst;
   /**
    * Set while this thread serves a request: the parked answers that request completed, written by
-   * the same thread once it has answered. Handing them to another thread would cost a thread
+   * the same thread before its own answer. Handing them to another thread would cost a thread
    * wake-up each, the larger part of a handoff once the server's threads have gone idle.
    */
   private final ThreadLocal<Deque<Runnable>> completedHere = new ThreadLocal<>();
@@ -57,9 +58,11 @@ final class LockHandler implements HttpHandler {
   private final AtomicInteger inFlight = new AtomicInteger();
   private volatile boolean closing;
 
-  LockHandler(LockBackend backend, Executor answers, Access access, Metrics metrics) {
+  LockHandler(
+      LockBackend backend, Executor answers, WaitersFirst waitersFirst, Access access, Metrics metrics) {
     this.backend = backend;
     this.answers = answers;
+    this.waitersFirst = waitersFirst;
     this.access = access;
     this.metrics = metrics;
   }
@@ -93,16 +96,17 @@ final class LockHandler implements HttpHandler {
   public void handle(HttpExchange exchange) throws IOException {
     Deque<Runnable> completed = new ArrayDeque<>(1);
     completedHere.set(completed);
+    WaitersFirst.OwnAnswer own = null;
     try {
-      serveAndAnswer(exchange);
+      own = served(exchange);
     } finally {
       completedHere.remove();
-      completed.forEach(Runnable::run);
+      waitersFirst.answer(completed, own);
     }
   }
 
   /**
-   * Where the answer of a parked wait is written: after the request this thread is serving, when
+   * Where the answer of a parked wait is written: before the request this thread is serving, when
    * that request completed the wait; else on the answer threads.
    */
   private void answerParkedOn(Runnable answer) {
@@ -114,7 +118,8 @@ final class LockHandler implements HttpHandler {
     }
   }
 
-  private void serveAndAnswer(HttpExchange exchange) throws IOException {
+  /** Serves the request; its answer to write, or null when the exchange was parked. */
+  private WaitersFirst.OwnAnswer served(HttpExchange exchange) throws IOException {
     inFlight.incrementAndGet();
     Call call = Call.of(exchange.getRequestURI().getRawPath());
     Query query = Query.NONE;
@@ -131,9 +136,12 @@ final class LockHandler implements HttpHandler {
     } catch (RuntimeException failure) {
       answer = failed(exchange, failure);
     }
-    if (answer != null) {
-      respond(exchange, call, query, answer, false);
+    if (answer == null) {
+      return null;
     }
+    Query asked = query;
+    Answer told = answer;
+    return () -> respond(exchange, call, asked, told, false);
   }
 
   /** The answer to send now, or null when the exchange was parked. */

@@ -3,8 +3,10 @@ package io.distributex.server;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -33,7 +35,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ul>
  *
  * <p>Answers to waiting requests are written by a fixed pool of their own, with a queue: an answer
- * is queued, never refused, whatever slow clients hold.
+ * is queued, never refused, whatever slow clients hold. One more thread watches for answers held
+ * up by a waiter that does not read ({@link WaitersFirst}).
  */
 final class ServerThreads {
   /** Platform threads at most, below the usual task limits (systemd: 15% of 32,768). */
@@ -57,6 +60,13 @@ final class ServerThreads {
             threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), daemons("distributex-answer-"));
     executor.allowCoreThreadTimeOut(true);
     return executor;
+  }
+
+  /** One thread for the server's periodic checks ({@link WaitersFirst}'s watch). */
+  static ScheduledExecutorService forWatch() {
+    ScheduledThreadPoolExecutor watch = new ScheduledThreadPoolExecutor(1, daemons("distributex-watch-"));
+    watch.setRemoveOnCancelPolicy(true);
+    return watch;
   }
 
   /** Platform threads, at most {@code limit}, none kept waiting: beyond, execute() throws. */

@@ -19,6 +19,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,11 +39,15 @@ class ParkedAnswerThreadTest {
   private LockBackend backend;
   private HttpServer http;
   private ExecutorService requests;
+  private ScheduledExecutorService watch;
 
   @BeforeEach
   void start() throws Exception {
     backend = InMemoryBackend.builder().pools(List.of(Pool.mutex("p"))).build();
-    LockHandler handler = new LockHandler(backend, queuedAnswers::add,
+    watch = ServerThreads.forWatch();
+    // Patience longer than the test: no own answer is handed to the (queued) answer threads.
+    WaitersFirst waitersFirst = new WaitersFirst(queuedAnswers::add, watch, Duration.ofMinutes(1));
+    LockHandler handler = new LockHandler(backend, queuedAnswers::add, waitersFirst,
         new Access(DistributexConfig.defaults().auth()), new Metrics(List.of("p")));
     requests = Executors.newCachedThreadPool();
     http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -55,6 +60,7 @@ class ParkedAnswerThreadTest {
   void stop() {
     http.stop(0);
     requests.shutdownNow();
+    watch.shutdownNow();
     backend.close();
   }
 
