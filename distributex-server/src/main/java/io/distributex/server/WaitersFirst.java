@@ -3,24 +3,28 @@ package io.distributex.server;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Deque;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Writes the answers of the waits that a request completed (a {@code /release/} handing its slot
- * on) before that request's own answer, on the same thread: the waiter, whose handoff is the
- * point of a lock service, hears first, and the releaser's answer costs it nothing.
+ * on, to one writer or to several readers) before that request's own answer, on the same thread:
+ * the waiters, whose handoff is the point of a lock service, hear first, and the releaser's
+ * answer costs them nothing.
  *
- * <p>A waiter's answer can block: a client that stops reading, with its connection's buffers
- * full, holds the write for as long as it likes. Such a waiter must not delay the releaser, so a
- * watch looks every {@code patience}: a request's own answer still behind its waiters' answers
- * after {@code patience} is written by one of the answer threads instead, whichever claims it
- * first. The delay a waiter can cause a releaser is thus at most twice {@code patience}.
+ * <p>An answer can block: a client that stops reading, with its connection's buffers full, holds
+ * the write for as long as it likes. Such a waiter must delay neither the releaser nor the other
+ * waiters, so a watch looks every {@code patience}: when one write has taken longer than {@code
+ * patience}, the answers still behind it are handed to the answer threads, each on its own. The
+ * delay one client can cause the others is thus at most twice {@code patience}.
  */
 final class WaitersFirst {
   private static final System.Logger LOG = System.getLogger(WaitersFirst.class.getName());
@@ -32,73 +36,99 @@ final class WaitersFirst {
 
   private final Executor answers;
   private final long patienceNanos;
-  private final Set<Behind> behind = ConcurrentHashMap.newKeySet();
+  private final Set<InTurn> writing = ConcurrentHashMap.newKeySet();
 
   /**
-   * @param answers where an overdue own answer is written
-   * @param watch the thread that looks for overdue answers, every {@code patience}
+   * @param answers where answers held up by a slow write are written
+   * @param watch the thread that looks for slow writes, every {@code patience}
    */
   WaitersFirst(Executor answers, ScheduledExecutorService watch, Duration patience) {
     this.answers = answers;
     this.patienceNanos = patience.toNanos();
-    watch.scheduleWithFixedDelay(this::handOverdue, patienceNanos, patienceNanos, TimeUnit.NANOSECONDS);
+    watch.scheduleWithFixedDelay(this::handOnOverdue, patienceNanos, patienceNanos, TimeUnit.NANOSECONDS);
   }
 
   /**
-   * Runs {@code waiters} (each writes one waiter's answer and handles its own failure), then
-   * writes {@code own} unless the watch has handed it to an answer thread meanwhile.
+   * Runs {@code waiters} (each writes one waiter's answer and handles its own failure) in order,
+   * then writes {@code own}, unless the watch has handed them to the answer threads meanwhile.
    *
    * @param own this request's answer; null when it has none to write now (it was parked)
    * @throws IOException when {@code own}, written here, cannot be written
    */
   void answer(Collection<Runnable> waiters, OwnAnswer own) throws IOException {
-    if (waiters.isEmpty() || own == null) {
-      waiters.forEach(Runnable::run);
+    if (waiters.size() + (own == null ? 0 : 1) <= 1) {
+      waiters.forEach(Runnable::run); // nothing behind it to hold up
       if (own != null) {
         own.write();
       }
       return;
     }
-    Behind late = new Behind(own, System.nanoTime() + patienceNanos);
-    behind.add(late);
+    InTurn turn = new InTurn(waiters, own);
+    writing.add(turn);
     try {
-      waiters.forEach(Runnable::run);
+      for (Runnable waiter = turn.next(); waiter != null; waiter = turn.next()) {
+        waiter.run();
+      }
     } finally {
-      behind.remove(late);
-      if (late.claim()) {
-        own.write();
-      }
+      writing.remove(turn);
+    }
+    if (turn.keepOwn()) {
+      own.write();
     }
   }
 
-  private void handOverdue() {
+  private void handOnOverdue() {
     long now = System.nanoTime();
-    for (Behind late : behind) {
-      if (now - late.deadline >= 0 && late.claim()) {
-        behind.remove(late);
-        LOG.log(Level.DEBUG, "a waiter's answer is slow to write: the answer behind it goes first");
-        answers.execute(late::writeQuietly);
+    for (InTurn turn : writing) {
+      List<Runnable> behind = turn.handOnIfOverdue(now - patienceNanos);
+      if (!behind.isEmpty()) {
+        writing.remove(turn);
+        LOG.log(Level.DEBUG, "an answer is slow to write: the " + behind.size() + " behind it go to the answer threads");
+        behind.forEach(answers::execute);
       }
     }
   }
 
-  /** An own answer behind its waiters' answers, until {@code deadline} (nanoTime). */
-  private static final class Behind {
+  /** The answers one thread writes in turn; the watch may take those not begun yet. */
+  private static final class InTurn {
+    private final Deque<Runnable> waiters;
     private final OwnAnswer own;
-    private final long deadline;
-    private final AtomicBoolean claimed = new AtomicBoolean();
+    private long writeBegan = System.nanoTime();
+    private boolean handedOn;
 
-    Behind(OwnAnswer own, long deadline) {
+    InTurn(Collection<Runnable> waiters, OwnAnswer own) {
+      this.waiters = new ArrayDeque<>(waiters);
       this.own = own;
-      this.deadline = deadline;
     }
 
-    /** Whether the caller is the one to write it. */
-    boolean claim() {
-      return claimed.compareAndSet(false, true);
+    /** The next waiter's answer to write, or null when none is left here. */
+    synchronized Runnable next() {
+      writeBegan = System.nanoTime();
+      return handedOn ? null : waiters.poll();
     }
 
-    void writeQuietly() {
+    /** Whether the own answer is still this thread's to write. */
+    synchronized boolean keepOwn() {
+      boolean keep = !handedOn && own != null;
+      handedOn = true;
+      return keep;
+    }
+
+    /** When the write under way began before {@code overdueBefore}: every answer behind it. */
+    synchronized List<Runnable> handOnIfOverdue(long overdueBefore) {
+      if (handedOn || writeBegan - overdueBefore > 0) {
+        return List.of();
+      }
+      handedOn = true;
+      List<Runnable> behind = new ArrayList<>(waiters);
+      waiters.clear();
+      if (own != null) {
+        behind.add(() -> writeQuietly(own));
+      }
+      return behind;
+    }
+
+    private static void writeQuietly(OwnAnswer own) {
       try {
         own.write();
       } catch (IOException gone) {

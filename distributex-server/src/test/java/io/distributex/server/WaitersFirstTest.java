@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * A request's own answer is written after the waiters' answers it completed, on the same thread;
  * a waiter's answer that cannot be written (its client does not read: here a write that blocks
- * until the test lets it go) does not hold the own answer beyond the watch's patience. Without
- * the watch's hand-over, the own answer waits for the blocked waiter and the test times out.
+ * until the test lets it go) holds neither the own answer nor the other waiters' answers beyond
+ * the watch's patience. Without the watch's hand-over, the answers behind the blocked one wait
+ * for it and the tests time out.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class WaitersFirstTest {
@@ -53,6 +54,44 @@ class WaitersFirstTest {
     waitersFirst.answer(List.of(() -> written.add("YES b")), null);
 
     assertEquals(List.of("OK", "YES b"), written);
+  }
+
+  /** Readers granted together by one release: one that does not read holds up no other. */
+  @Test
+  void aWaiterWhoseAnswerBlocksDoesNotHoldTheWaitersBehindIt() throws Exception {
+    WaitersFirst waitersFirst = new WaitersFirst(answers, watch, Duration.ofMillis(20));
+    CountDownLatch reading = new CountDownLatch(1);
+    CountDownLatch othersWritten = new CountDownLatch(2);
+    Runnable unreadWaiter = () -> {
+      try {
+        reading.await(20, TimeUnit.SECONDS);
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      written.add("YES b");
+    };
+    Thread releaser = new Thread(() -> {
+      try {
+        waitersFirst.answer(
+            List.of(unreadWaiter, () -> {
+              written.add("YES c");
+              othersWritten.countDown();
+            }),
+            () -> {
+              written.add("OK");
+              othersWritten.countDown();
+            });
+      } catch (Exception unexpected) {
+        written.add("failed: " + unexpected);
+      }
+    }, "releaser");
+    releaser.start();
+
+    assertTrue(othersWritten.await(10, TimeUnit.SECONDS), "c's answer and the own answer are written while b's blocks");
+    reading.countDown();
+    releaser.join(TimeUnit.SECONDS.toMillis(10));
+    assertEquals(3, written.size(), () -> "written once each: " + written);
+    assertEquals("YES b", written.get(2));
   }
 
   @Test
