@@ -38,6 +38,12 @@ final class StatusJson {
     json.writeStartObject();
     json.writeStringField("name", pool.name());
     json.writeNumberField("maxlocks", pool.maxlocks());
+    json.writeFieldName("maxshared");
+    if (pool.maxShared().isPresent()) {
+      json.writeNumber(pool.maxShared().getAsInt());
+    } else {
+      json.writeNull();
+    }
     json.writeNumberField("expire", pool.expire().toSeconds());
     json.writeBooleanField("strict", pool.strict());
     json.writeNumberField("lockdelay", pool.lockDelay().toSeconds());
@@ -53,6 +59,7 @@ final class StatusJson {
     for (Grant grant : snapshot.holders()) {
       json.writeStartObject();
       json.writeStringField("host", grant.host());
+      json.writeStringField("mode", grant.mode().label());
       json.writeNumberField("token", grant.token());
       json.writeNumberField("acquired", grant.acquired().toEpochMilli());
       json.writeFieldName("expires");
@@ -68,6 +75,7 @@ final class StatusJson {
     for (Waiter waiter : snapshot.waiters()) {
       json.writeStartObject();
       json.writeStringField("host", waiter.host());
+      json.writeStringField("mode", waiter.mode().label());
       json.writeNumberField("since", waiter.since().toEpochMilli());
       json.writeEndObject();
     }
