@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 record Settings(
     URI server,
     String pool,
+    boolean shared,
     String identity,
     Duration lease,
     Duration grace,
@@ -46,6 +47,7 @@ record Settings(
     POOL("POOL", "-r"),
     PORT("PORT", "-p"),
     LOCAL_LOCK(null, "-l"),
+    SHARED(null, "--shared"),
     WAIT("SECONDS", "-w"),
     IDENTITY("NAME", "--id"),
     LEASE("SECONDS", "--lease"),
@@ -141,6 +143,7 @@ record Settings(
     return new Settings(
         server(host, port),
         pool,
+        options.containsKey(Option.SHARED),
         identity,
         lease,
         grace,
