@@ -627,6 +627,35 @@ public abstract class LockBackendContract {
     assertTrue(now(b).isPresent());
   }
 
+  @Test
+  void aQueuedWriterThatWaitsSharedInsteadJoinsTheReadersAtOnce() {
+    LockBackend backend = backend(pool("p", 1, 300));
+    shared(backend, "r").orElseThrow();
+    CompletableFuture<Optional<Grant>> exclusive = backend.acquire("p", "a", NO_LEASE, FOREVER);
+    CompletableFuture<Optional<Grant>> reader = waitShared(backend, "a");
+    assertEquals(Optional.empty(), now(exclusive));
+    assertEquals(Mode.SHARED, now(reader).orElseThrow().mode());
+    assertEquals(List.of(), waiterHosts(backend));
+  }
+
+  @Test
+  void aWriterLeavingTheQueueLetsTheReadersBehindItIn() {
+    LockBackend backend = backend(pool("p", 1, 300));
+    shared(backend, "r").orElseThrow();
+    CompletableFuture<Optional<Grant>> writer = backend.acquire("p", "w", NO_LEASE, seconds(5));
+    CompletableFuture<Optional<Grant>> behind = waitShared(backend, "r2");
+    CompletableFuture<Optional<Grant>> later = waitShared(backend, "r3");
+    backend.release("p", "w", OptionalLong.empty());
+    assertEquals(Optional.empty(), now(writer));
+    assertEquals("r2", now(behind).orElseThrow().host());
+    CompletableFuture<Optional<Grant>> timing = backend.acquire("p", "w", NO_LEASE, seconds(5));
+    CompletableFuture<Optional<Grant>> last = waitShared(backend, "r4");
+    assertTrue(now(later).isPresent());
+    time.advance(5_000);
+    assertEquals(Optional.empty(), now(timing), "timed out");
+    assertEquals("r4", now(last).orElseThrow().host(), "the reader behind the writer that timed out");
+  }
+
   /** Readers and writers on many threads: a writer never overlaps anyone. */
   @Test
   void aWriterNeverOverlapsAnyoneUnderManyThreads() throws Exception {
