@@ -303,7 +303,11 @@ final class InMemoryPool implements PoolState {
   }
 
   private boolean admits(Mode mode) {
-    return Occupancy.of(holders.values(), InMemoryGrant::mode, closedSlots.closedNow()).admits(pool, mode);
+    return occupancy().admits(pool, mode);
+  }
+
+  private Occupancy occupancy() {
+    return Occupancy.of(holders.values(), InMemoryGrant::mode, closedSlots.closedNow());
   }
 
   private void dequeued(QueuedWait queued, List<Runnable> after) {
@@ -323,12 +327,14 @@ final class InMemoryPool implements PoolState {
   private void handOff(List<Runnable> after) {
     Operation operation = current;
     Iterator<Map.Entry<String, QueuedWait>> first = queue.entrySet().iterator();
+    Occupancy occupancy = occupancy(); // counted once: readers granted together cost one pass
     while (first.hasNext()) {
       Map.Entry<String, QueuedWait> next = first.next();
       QueuedWait queued = next.getValue();
-      if (!admits(queued.mode())) {
+      if (!occupancy.admits(pool, queued.mode())) {
         return;
       }
+      occupancy = occupancy.with(queued.mode());
       first.remove();
       String host = next.getKey();
       queued.timeout().cancel();

@@ -574,11 +574,14 @@ final class StoredPoolChange {
 
   /** Grants the head of the queue, in order, until the pool cannot admit the next one. */
   private void handOff() {
-    if (!restoring()) {
-      answerQueuedHolders();
+    if (restoring()) {
+      return;
     }
-    while (!queue.isEmpty() && admits(queue.get(0).mode())) {
+    answerQueuedHolders();
+    Occupancy occupancy = occupancy(); // counted once: readers granted together cost one pass
+    while (!queue.isEmpty() && occupancy.admits(pool, queue.get(0).mode())) {
       StoredWait next = queue.remove(0);
+      occupancy = occupancy.with(next.mode());
       boolean delivered = next.server().equals(server) && liveWaits.contains(next.waitId());
       long confirmBy = delivered ? 0 : now + confirmWithinMs;
       Grant grant =
