@@ -22,8 +22,9 @@ import java.util.function.Function;
  * One pool of {@link InMemoryBackend}: its holders and its FIFO queue under one lock.
  *
  * <p>Invariant, true whenever the lock is free: the queue is empty or its head cannot be granted
- * (see {@link Occupancy}; a slot is closed while lock-delay keeps it). Every change that frees or opens a slot ends in
- * {@link #handOff}, which grants the head of the queue at once. Futures are completed only after
+ * (see {@link Occupancy}; a slot is closed while lock-delay keeps it). Every change that frees or
+ * opens a slot, or takes a waiter out of the queue or changes its mode, ends in {@link #handOff},
+ * which grants the head of the queue at once, then the next, while the pool admits them. Futures are completed only after
  * the lock is released (their callbacks write HTTP answers), and only once the operation's
  * journal records are on disk, which is why each operation collects its completions in a list
  * run after unlocking and waiting.
