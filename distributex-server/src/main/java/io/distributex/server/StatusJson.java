@@ -11,7 +11,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 
-/** The {@code /status} document of docs/protocol.md: every pool, its settings, holders, waiters. */
+/**
+ * The {@code /status} document of docs/protocol.md: every pool, its settings, holders, waiters.
+ * Fields added since 1.0's first form come after the ones it had, so that a script matching the
+ * text of a holder or waiter (<code>{"host":"h","token":17,</code>) still finds it.
+ */
 final class StatusJson {
   private static final JsonFactory JSON = new JsonFactory();
 
@@ -38,15 +42,15 @@ final class StatusJson {
     json.writeStartObject();
     json.writeStringField("name", pool.name());
     json.writeNumberField("maxlocks", pool.maxlocks());
+    json.writeNumberField("expire", pool.expire().toSeconds());
+    json.writeBooleanField("strict", pool.strict());
+    json.writeNumberField("lockdelay", pool.lockDelay().toSeconds());
     json.writeFieldName("maxshared");
     if (pool.maxShared().isPresent()) {
       json.writeNumber(pool.maxShared().getAsInt());
     } else {
       json.writeNull();
     }
-    json.writeNumberField("expire", pool.expire().toSeconds());
-    json.writeBooleanField("strict", pool.strict());
-    json.writeNumberField("lockdelay", pool.lockDelay().toSeconds());
     if (snapshot.closedUntil().isPresent()) {
       json.writeNumberField("closedUntil", snapshot.closedUntil().get().toEpochMilli());
     }
@@ -59,7 +63,6 @@ final class StatusJson {
     for (Grant grant : snapshot.holders()) {
       json.writeStartObject();
       json.writeStringField("host", grant.host());
-      json.writeStringField("mode", grant.mode().label());
       json.writeNumberField("token", grant.token());
       json.writeNumberField("acquired", grant.acquired().toEpochMilli());
       json.writeFieldName("expires");
@@ -68,6 +71,7 @@ final class StatusJson {
       } else {
         json.writeNull();
       }
+      json.writeStringField("mode", grant.mode().label());
       json.writeEndObject();
     }
     json.writeEndArray();
@@ -75,8 +79,8 @@ final class StatusJson {
     for (Waiter waiter : snapshot.waiters()) {
       json.writeStartObject();
       json.writeStringField("host", waiter.host());
-      json.writeStringField("mode", waiter.mode().label());
       json.writeNumberField("since", waiter.since().toEpochMilli());
+      json.writeStringField("mode", waiter.mode().label());
       json.writeEndObject();
     }
     json.writeEndArray();
