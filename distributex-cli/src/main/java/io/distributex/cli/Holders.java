@@ -64,6 +64,9 @@ final class Holders {
     for (Object holder : list(entry.get("holders"))) {
       Map<?, ?> grant = (Map<?, ?>) holder;
       StringBuilder words = new StringBuilder(String.valueOf(grant.get("host")));
+      if ("shared".equals(grant.get("mode"))) {
+        words.append(" (shared)");
+      }
       if (grant.get("acquired") instanceof BigDecimal) {
         long held = Math.max(0, nowMillis - ((BigDecimal) grant.get("acquired")).longValue()) / 1000;
         words.append(" for ").append(held).append(" s");

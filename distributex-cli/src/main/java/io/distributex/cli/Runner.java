@@ -157,7 +157,7 @@ final class Runner {
       }
       note("waiting for a slot of " + pool + " on " + where() + " as " + identity);
       Duration left = left(start);
-      granted = left == null ? Optional.of(client.lock(pool)) : client.tryLock(pool, left);
+      granted = left == null ? Optional.of(lock(client, pool)) : tryLock(client, pool, left);
     } catch (InterruptedException stopped) {
       synchronized (this) {
         return decided; // Only a signal interrupts the main thread; the client has left the queue.
@@ -178,6 +178,16 @@ final class Runner {
       return Exit.NOT_OBTAINED;
     }
     return holding(granted.get(), identity);
+  }
+
+  /** The slot: shared with {@code --shared}, else exclusive. */
+  private DistributedLock lock(DistributexClient client, String pool) throws InterruptedException {
+    return settings.shared() ? client.lockShared(pool) : client.lock(pool);
+  }
+
+  private Optional<DistributedLock> tryLock(DistributexClient client, String pool, Duration left)
+      throws InterruptedException {
+    return settings.shared() ? client.tryLockShared(pool, left) : client.tryLock(pool, left);
   }
 
   /**

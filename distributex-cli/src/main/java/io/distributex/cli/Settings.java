@@ -17,6 +17,7 @@ import java.util.Map;
 record Settings(
     URI server,
     String pool,
+    boolean shared,
     String identity,
     Duration lease,
     Duration grace,
@@ -43,6 +44,7 @@ record Settings(
     POOL("POOL", "-r"),
     PORT("PORT", "-p"),
     LOCAL_LOCK(null, "-l"),
+    SHARED(null, "--shared"),
     WAIT("SECONDS", "-w"),
     IDENTITY("NAME", "--id"),
     LEASE("SECONDS", "--lease"),
@@ -138,6 +140,7 @@ record Settings(
     return new Settings(
         server(host, port),
         pool,
+        options.containsKey(Option.SHARED),
         identity,
         lease,
         grace,

@@ -5,8 +5,8 @@ final class Usage {
   static final String TEXT =
       String.join(
           "\n",
-          "usage: distributex [-h] -H HOST -r POOL [-p PORT] [-l] [-w SECONDS] [--id NAME]",
-          "                   [--lease SECONDS] [--grace SECONDS] [--keep-on-loss]",
+          "usage: distributex [-h] -H HOST -r POOL [-p PORT] [-l] [-w SECONDS] [--shared]",
+          "                   [--id NAME] [--lease SECONDS] [--grace SECONDS] [--keep-on-loss]",
           "                   [--secret-file FILE] [-v] [--] COMMAND [ARG...]",
           "",
           "Distributex client: runs COMMAND while holding a slot of POOL on the Distributex",
@@ -26,6 +26,8 @@ final class Usage {
           "                      a second run on this machine exits 75 at once, also one",
           "                      as the same NAME that would otherwise wait (see below)",
           "  -w SECONDS          Give up after SECONDS without running COMMAND (exit 75)",
+          "  --shared            Hold a shared (read) slot: runs with --shared run together,",
+          "                      never beside a run without it (first come, first served)",
           "  --id NAME           Lock as NAME (default: this machine's fully qualified name)",
           "  --lease SECONDS     Hold the slot SECONDS at a time, renewed while COMMAND",
           "                      runs (default 15): a dead client frees it within a lease",

@@ -109,6 +109,29 @@ class CommandLineIT {
     assertEquals(count, hosts.size());
   }
 
+  /**
+   * Runs with --shared hold the pool together (each waits, bounded, until the other has started),
+   * and a run without it waits for them: here, beside a shared hold, it gives up after -w.
+   */
+  @Test
+  void sharedRunsRunTogetherAndAnExclusiveRunWaitsForThem() throws Exception {
+    String meet = "touch '%s'; i=0; while [ ! -e '%s' ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done; [ -e '%s' ]";
+    Path a = dir.resolve("a-started");
+    Path b = dir.resolve("b-started");
+    Run first = launch(server, "--shared", "--id", "reader-a", String.format(meet, a, b, b));
+    Run second = launch(server, "--shared", "--id", "reader-b", String.format(meet, b, a, a));
+    assertEquals(0, first.awaitExit(), "the shared runs never held at once: " + first.describe());
+    assertEquals(0, second.awaitExit(), second.describe());
+
+    DistributexClient reader = server.client().build();
+    clients.add(reader);
+    reader.lockShared("mutex");
+    Run writer = launch(server, "-w", "1", "true");
+    assertEquals(75, writer.awaitExit(), "an exclusive run beside a shared hold: " + writer.describe());
+    Run another = launch(server, "--shared", "true");
+    assertEquals(0, another.awaitExit(), another.describe());
+  }
+
   // ---- exit statuses ----
 
   @Test

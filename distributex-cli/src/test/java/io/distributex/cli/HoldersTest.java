@@ -29,6 +29,14 @@ class HoldersTest {
   }
 
   @Test
+  void namesSharedHolders() {
+    String status =
+        "{\"pools\":[{\"name\":\"p\",\"holders\":[{\"host\":\"r1\",\"mode\":\"shared\",\"token\":3},"
+            + "{\"host\":\"r2\",\"mode\":\"shared\",\"token\":4}],\"waiters\":[]}]}";
+    assertEquals("held by r1 (shared) (token 3), r2 (shared) (token 4)", Holders.describe(Json.parse(status), "p", "us", 0));
+  }
+
+  @Test
   void jsonValues() {
     assertEquals(
         Map.of("a", List.of(new BigDecimal("1"), "x\"\u00e9\n", true, false), "b", Map.of()),

@@ -1,6 +1,7 @@
 package io.distributex.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -58,6 +59,12 @@ class SettingsTest {
     assertEquals(List.of("ls", "-l"), settings.command());
     assertEquals(Path.of("/var/tmp"), settings.lockDirectory());
     assertEquals("s3cret", settings.secret());
+  }
+
+  @Test
+  void sharedIsOffUnlessAsked() throws Exception {
+    assertFalse(parse("-H", "h", "-r", "p", "true").shared());
+    assertTrue(parse("-H", "h", "-r", "p", "--shared", "true").shared());
   }
 
   @Test

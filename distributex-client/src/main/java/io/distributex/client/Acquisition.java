@@ -34,6 +34,8 @@ final class Acquisition {
 
   private final ClientSession session;
   private final String pool;
+  /** Whether it asks for a shared (read) hold; exclusive otherwise. */
+  private final boolean shared;
   private final boolean now;
   private final boolean timed;
   /** When the caller asked ({@link System#nanoTime()}), for {@link ClientListener#acquired}. */
@@ -64,9 +66,10 @@ final class Acquisition {
   /**
    * @param wait how long to wait: {@code null} for as long as it takes, zero for not at all
    */
-  private Acquisition(ClientSession session, String pool, Duration wait) {
+  private Acquisition(ClientSession session, String pool, boolean shared, Duration wait) {
     this.session = session;
     this.pool = pool;
+    this.shared = shared;
     this.now = wait != null && wait.isZero();
     this.timed = wait != null && !now;
     this.askedNanos = System.nanoTime();
@@ -78,8 +81,8 @@ final class Acquisition {
    * Starts an acquisition. Its {@link #result()} is the grant, or empty when {@code wait} ran out;
    * {@code wait} is null for no limit (never empty then), zero for no waiting at all.
    */
-  static Acquisition start(ClientSession session, String pool, Duration wait) {
-    Acquisition acquisition = new Acquisition(session, pool, wait);
+  static Acquisition start(ClientSession session, String pool, boolean shared, Duration wait) {
+    Acquisition acquisition = new Acquisition(session, pool, shared, wait);
     acquisition.begin();
     return acquisition;
   }
@@ -192,7 +195,7 @@ final class Acquisition {
   private Runnable request(boolean get, long remaining) {
     int id = newRequest();
     if (get) {
-      return () -> session.get(pool).whenComplete((reply, error) -> onReply(id, reply, error));
+      return () -> session.get(pool, shared).whenComplete((reply, error) -> onReply(id, reply, error));
     }
     Duration left = timed ? Duration.ofNanos(remaining) : null;
     boolean refresh = left == null || left.compareTo(session.waitRefresh()) > 0;
@@ -201,7 +204,12 @@ final class Acquisition {
     if (refresh) {
       nextRequest = session.schedule(this::issue, session.waitRefresh().toNanos());
     }
-    return () -> session.queue(pool, limit, timeout).whenComplete((reply, error) -> onReply(id, reply, error));
+    return () -> session.queue(pool, shared, limit, timeout).whenComplete((reply, error) -> onReply(id, reply, error));
+  }
+
+  /** Whether it asks for a shared hold. */
+  boolean shared() {
+    return shared;
   }
 
   /** Counts a request about to be sent and returns its number; called holding the monitor. */
@@ -341,7 +349,7 @@ final class Acquisition {
       yes = granted;
       arrivedNanos = grantArrivedNanos;
     }
-    Grant grant = session.hold(pool, yes, askedNanos, arrivedNanos);
+    Grant grant = session.hold(pool, shared, yes, askedNanos, arrivedNanos);
     if (!result.complete(Optional.of(grant))) {
       grant.close(); // Given up at the same moment: nobody will use it.
     }

@@ -78,16 +78,16 @@ final class ClientSession {
   }
 
   /**
-   * Starts acquiring a slot of {@code pool}, waiting at most {@code wait} ({@code null}: as long as
-   * it takes; zero: not at all). The session ends it when it is closed meanwhile.
+   * Starts acquiring a slot of {@code pool}, {@code shared} or exclusive, waiting at most {@code
+   * wait} ({@code null}: as long as it takes; zero: not at all). The session ends it when it is closed meanwhile.
    *
    * @throws IllegalArgumentException when {@code pool} is not a valid name
    * @throws IllegalStateException when the session is closed
    */
-  Acquisition acquire(String pool, Duration wait) {
+  Acquisition acquire(String pool, boolean shared, Duration wait) {
     Transport.checkName("pool", pool);
     checkOpen();
-    Acquisition acquisition = Acquisition.start(this, pool, wait);
+    Acquisition acquisition = Acquisition.start(this, pool, shared, wait);
     acquisitions.add(acquisition);
     acquisition.settled().whenComplete((ignored, error) -> acquisitions.remove(acquisition));
     if (closed.get()) {
@@ -151,16 +151,25 @@ final class ClientSession {
   }
 
   /** {@code /get/}: a slot of {@code pool} now, or {@code NO}. */
-  CompletableFuture<Reply> get(String pool) {
-    return send("get/", pool, requestTimeout(), "lease", Transport.seconds(lease()));
+  CompletableFuture<Reply> get(String pool, boolean shared) {
+    return send("get/", pool, requestTimeout(), "lease", Transport.seconds(lease()), "mode", mode(shared));
   }
 
   /**
    * {@code /wait/} in the queue of {@code pool} for at most {@code limit} seconds (null: no
    * limit), to be answered within {@code timeout}.
    */
-  CompletableFuture<Reply> queue(String pool, String limit, Duration timeout) {
-    return send("wait/", pool, timeout, "lease", Transport.seconds(lease()), "timeout", limit);
+  CompletableFuture<Reply> queue(String pool, boolean shared, String limit, Duration timeout) {
+    return send(
+        "wait/", pool, timeout, "lease", Transport.seconds(lease()), "timeout", limit, "mode", mode(shared));
+  }
+
+  /**
+   * The {@code mode} parameter: {@code shared}, or none for an exclusive hold, so that exclusive
+   * requests are the very requests of servers and clients before shared holds.
+   */
+  private static String mode(boolean shared) {
+    return shared ? "shared" : null;
   }
 
   /** {@code /release/} of the grant with {@code token}; null: of this host's grant and place. */
@@ -254,8 +263,8 @@ final class ClientSession {
   }
 
   /** Holds the grant {@code yes} brought at {@code arrivedNanos}: renews it as from then. */
-  Grant hold(String pool, Reply yes, long askedNanos, long arrivedNanos) {
-    Grant grant = new Grant(this, pool, yes, arrivedNanos);
+  Grant hold(String pool, boolean shared, Reply yes, long askedNanos, long arrivedNanos) {
+    Grant grant = new Grant(this, pool, shared, yes, arrivedNanos);
     tell(listener -> listener.acquired(pool, Duration.ofNanos(arrivedNanos - askedNanos)));
     grants.add(grant);
     grant.startRenewing();

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * A held slot of a Distributex pool: a mutex when the pool has {@code maxlocks: 1}, one of its
- * permits otherwise. Obtained from {@link DistributexClient}; release it with {@link #close()},
+ * permits otherwise; or a shared (read) hold beside other readers and no writer. Obtained from {@link DistributexClient}; release it with {@link #close()},
  * best in try-with-resources:
  *
  * <pre>{@code
@@ -29,6 +29,12 @@ import java.util.Optional;
 public interface DistributedLock extends AutoCloseable {
   /** The pool this lock is a slot of. */
   String pool();
+
+  /**
+   * Whether this is a shared (read) hold, from {@link DistributexClient#lockShared}: other shared
+   * holders may hold the pool beside it, never an exclusive one. False for an exclusive hold.
+   */
+  boolean isShared();
 
   /**
    * The fencing token of the grant: a positive number, larger than the token of every earlier

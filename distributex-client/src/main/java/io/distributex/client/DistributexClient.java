@@ -35,6 +35,9 @@ import javax.net.ssl.SSLContext;
  * all its threads are daemon threads. {@link #close()} releases what the client still holds and
  * ends its threads.
  *
+ * <p>{@link #lockShared} and {@link #tryLockShared} take shared (read) holds: readers hold a pool
+ * together, a writer ({@link #lock}) alone.
+ *
  * <p>Besides locks, which renew themselves while held, a client takes {@link Lease}s: a slot for a
  * period of the caller's choosing, never renewed, as a job scheduler wants.
  *
@@ -66,7 +69,7 @@ public final class DistributexClient implements AutoCloseable {
    * @throws IllegalStateException when the client is closed, also while waiting
    */
   public DistributedLock lock(String pool) throws InterruptedException {
-    return await(session.acquire(pool, null)).orElseThrow();
+    return lock(pool, false);
   }
 
   /**
@@ -77,12 +80,7 @@ public final class DistributexClient implements AutoCloseable {
    * @throws DistributexException when the server refuses or cannot be reached
    */
   public Optional<DistributedLock> tryLock(String pool) {
-    Acquisition acquisition = session.acquire(pool, Duration.ZERO);
-    try {
-      return acquisition.result().join().map(DistributedLock.class::cast);
-    } catch (CompletionException failed) {
-      throw rethrown(failed.getCause());
-    }
+    return tryLock(pool, false);
   }
 
   /**
@@ -94,14 +92,7 @@ public final class DistributexClient implements AutoCloseable {
    * @throws IllegalArgumentException when {@code timeout} is negative
    */
   public Optional<DistributedLock> tryLock(String pool, Duration timeout) throws InterruptedException {
-    if (timeout == null || timeout.isNegative()) {
-      throw new IllegalArgumentException("timeout must not be negative, got " + timeout);
-    }
-    if (timeout.isZero()) {
-      return tryLock(pool);
-    }
-    Duration bounded = timeout.compareTo(Transport.MAX_SECONDS) > 0 ? Transport.MAX_SECONDS : timeout;
-    return await(session.acquire(pool, bounded)).map(DistributedLock.class::cast);
+    return tryLock(pool, false, timeout);
   }
 
   /**
@@ -111,7 +102,65 @@ public final class DistributexClient implements AutoCloseable {
    * the client is closed meanwhile.
    */
   public CompletableFuture<DistributedLock> lockAsync(String pool) {
-    Acquisition acquisition = session.acquire(pool, null);
+    return lockAsync(pool, false);
+  }
+
+  /**
+   * Like {@link #lock(String)}, for a shared (read) hold: it coexists with the other shared
+   * holders of the pool (up to its {@code maxshared}), never with an exclusive one. The queue is
+   * first come, first served across both kinds, so a reader that asks after a waiting writer waits
+   * for that writer. A client that holds the pool exclusively is refused with an {@link
+   * InvalidRequestException} ({@code 409 INVALID}), and the other way round.
+   *
+   * @throws InterruptedException as for {@link #lock(String)}
+   */
+  public DistributedLock lockShared(String pool) throws InterruptedException {
+    return lock(pool, true);
+  }
+
+  /** Like {@link #tryLock(String)}, for a shared hold (see {@link #lockShared}). */
+  public Optional<DistributedLock> tryLockShared(String pool) {
+    return tryLock(pool, true);
+  }
+
+  /** Like {@link #tryLock(String, Duration)}, for a shared hold (see {@link #lockShared}). */
+  public Optional<DistributedLock> tryLockShared(String pool, Duration timeout)
+      throws InterruptedException {
+    return tryLock(pool, true, timeout);
+  }
+
+  /** Like {@link #lockAsync(String)}, for a shared hold (see {@link #lockShared}). */
+  public CompletableFuture<DistributedLock> lockSharedAsync(String pool) {
+    return lockAsync(pool, true);
+  }
+
+  private DistributedLock lock(String pool, boolean shared) throws InterruptedException {
+    return await(session.acquire(pool, shared, null)).orElseThrow();
+  }
+
+  private Optional<DistributedLock> tryLock(String pool, boolean shared) {
+    Acquisition acquisition = session.acquire(pool, shared, Duration.ZERO);
+    try {
+      return acquisition.result().join().map(DistributedLock.class::cast);
+    } catch (CompletionException failed) {
+      throw rethrown(failed.getCause());
+    }
+  }
+
+  private Optional<DistributedLock> tryLock(String pool, boolean shared, Duration timeout)
+      throws InterruptedException {
+    if (timeout == null || timeout.isNegative()) {
+      throw new IllegalArgumentException("timeout must not be negative, got " + timeout);
+    }
+    if (timeout.isZero()) {
+      return tryLock(pool, shared);
+    }
+    Duration bounded = timeout.compareTo(Transport.MAX_SECONDS) > 0 ? Transport.MAX_SECONDS : timeout;
+    return await(session.acquire(pool, shared, bounded)).map(DistributedLock.class::cast);
+  }
+
+  private CompletableFuture<DistributedLock> lockAsync(String pool, boolean shared) {
+    Acquisition acquisition = session.acquire(pool, shared, null);
     CompletableFuture<DistributedLock> future = new CompletableFuture<>();
     acquisition
         .result()

@@ -28,6 +28,7 @@ final class Grant implements DistributedLock {
   private final long arrivedNanos;
   private final long periodNanos;
   private final boolean expires;
+  private final boolean shared;
   private final AtomicInteger state = new AtomicInteger(HELD);
   private final List<Runnable> listeners = new ArrayList<>();
   private volatile Instant expiresAt;
@@ -38,12 +39,14 @@ final class Grant implements DistributedLock {
   private long confirmedUntil;
 
   /**
+   * @param shared whether it is a shared (read) hold
    * @param yes the answer that granted it: a {@code YES} with a token
    * @param arrivedNanos when the grant arrived ({@link System#nanoTime()})
    */
-  Grant(ClientSession session, String pool, Reply yes, long arrivedNanos) {
+  Grant(ClientSession session, String pool, boolean shared, Reply yes, long arrivedNanos) {
     this.session = session;
     this.pool = pool;
+    this.shared = shared;
     this.token = yes.token().orElseThrow();
     this.arrivedNanos = arrivedNanos;
     this.expiresAt = yes.expires().orElse(null);
@@ -102,6 +105,11 @@ final class Grant implements DistributedLock {
   @Override
   public String pool() {
     return pool;
+  }
+
+  @Override
+  public boolean isShared() {
+    return shared;
   }
 
   @Override
@@ -238,6 +246,7 @@ final class Grant implements DistributedLock {
   public String toString() {
     int now = state.get();
     String held = now == HELD ? "held" : now == CLOSED ? "closed" : "lost: " + lostBecause;
-    return "DistributedLock[pool=" + pool + ", token=" + token + ", " + held + "]";
+    return "DistributedLock[pool=" + pool + ", token=" + token + (shared ? ", shared" : "") + ", "
+        + held + "]";
   }
 }

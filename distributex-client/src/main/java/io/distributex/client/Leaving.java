@@ -109,15 +109,16 @@ final class Leaving {
   }
 
   /**
-   * A strict pool refuses a release without token: leave with a wait that ends at once, counted
-   * and answered like the acquisition's other requests. Holding the monitor.
+   * A strict pool refuses a release without token: leave with a wait that ends at once (in the
+   * acquisition's mode, so a grant that came meanwhile answers it), counted and answered like the
+   * acquisition's other requests. Holding the monitor.
    */
   private Runnable leaveByWaiting() {
     int id = acquisition.newRequest();
     releasing = true;
     return () ->
         session
-            .queue(pool, "0.001", session.requestTimeout())
+            .queue(pool, acquisition.shared(), "0.001", session.requestTimeout())
             .whenComplete(
                 (reply, error) -> {
                   synchronized (acquisition) {

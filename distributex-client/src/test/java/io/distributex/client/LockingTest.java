@@ -27,7 +27,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Locking against an embedded server over real HTTP. */
+/** Locking, exclusive and shared, against an embedded server over real HTTP. */
 @Timeout(60)
 class LockingTest {
   /** The client builder every test starts from: {@link PlainSocketsTest} runs them over plain sockets. */
@@ -395,5 +395,43 @@ class LockingTest {
     DistributedLock last = a.lockAsync("mutex").get(PATIENCE, TimeUnit.SECONDS);
     assertEquals(List.of(a.identity()), server.holders("mutex"));
     last.close();
+  }
+
+  // ---- shared (read) locks ----
+
+  @Test
+  void readersHoldTogetherAndAWriterWaitsForThemAll() throws Exception {
+    DistributedLock first = client().lockShared("mutex");
+    DistributedLock second = client().tryLockShared("mutex").orElseThrow();
+    assertTrue(first.isShared() && second.isShared());
+    assertTrue(second.token() > first.token(), "each reader has a token of its own");
+    DistributexClient writer = client();
+    assertEquals(Optional.empty(), writer.tryLock("mutex"));
+    CompletableFuture<DistributedLock> writing = writer.lockAsync("mutex");
+    assertEquals(
+        Optional.empty(), client().tryLockShared("mutex", Duration.ofMillis(200)), "a reader waits behind the writer");
+    first.close();
+    assertFalse(writing.isDone());
+    second.close();
+    DistributedLock written = writing.get(TestServer.PATIENCE.toSeconds(), TimeUnit.SECONDS);
+    assertFalse(written.isShared());
+    assertTrue(written.toString().contains("held"), written.toString());
+  }
+
+  @Test
+  void aClientHoldingExclusivelyIsRefusedASharedLock() throws Exception {
+    DistributexClient client = client();
+    try (DistributedLock held = client.lock("other")) {
+      assertTrue(held.isHeld());
+    }
+    DistributexClient elsewhere = server.client().identity(client.identity()).build();
+    clients.add(elsewhere);
+    try (DistributedLock held = elsewhere.lock("other")) {
+      InvalidRequestException refused =
+          assertThrows(InvalidRequestException.class, () -> client.tryLockShared("other"));
+      assertEquals(
+          "host '" + client.identity() + "' holds pool 'other' in exclusive mode", refused.getMessage());
+      assertTrue(held.isHeld(), "the refusal changed nothing");
+    }
   }
 }

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -415,5 +417,20 @@ class StubServerTest {
         .waitRefresh(Duration.ofMillis(100))
         .requestTimeout(Duration.ofMillis(300))
         .build();
+  }
+
+  @Test
+  void onlySharedRequestsCarryAMode() {
+    try (StubServer stub = new StubServer(exchange -> StubServer.send(exchange, 200, "NO"));
+        DistributexClient client = DistributexClient.builder().server(stub.uri()).build()) {
+      assertTrue(client.tryLock("p").isEmpty());
+      assertTrue(client.tryLockShared("p").isEmpty());
+      assertNull(stub.requests.get(0).param("mode"), "an exclusive request is as before modes");
+      assertEquals(
+          "pool=p&host=" + URLEncoder.encode(client.identity(), StandardCharsets.UTF_8)
+              + "&lease=15",
+          stub.requests.get(0).query());
+      assertEquals("shared", stub.requests.get(1).param("mode"));
+    }
   }
 }

@@ -15,10 +15,18 @@ import java.util.Optional;
  * @param token the fencing token of this grant; a renewal keeps it
  * @param acquired when the slot was granted
  * @param expires when the hold ends unless renewed; empty when it never ends
+ * @param mode how the slot is held: exclusive, or shared with other readers
  */
-public record Grant(String pool, String host, long token, Instant acquired, Optional<Instant> expires) {
+public record Grant(
+    String pool, String host, long token, Instant acquired, Optional<Instant> expires, Mode mode) {
   public Grant {
     checkArgument(token > 0, "token must be positive, got %s", token);
     checkArgument(acquired != null && expires != null, "acquired and expires must be given");
+    checkArgument(mode != null, "mode must be given");
+  }
+
+  /** An exclusive grant. */
+  public Grant(String pool, String host, long token, Instant acquired, Optional<Instant> expires) {
+    this(pool, host, token, acquired, expires, Mode.EXCLUSIVE);
   }
 }

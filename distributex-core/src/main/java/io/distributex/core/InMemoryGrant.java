@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * A held slot inside {@link InMemoryPool}: a {@link Grant} plus the period it was granted for
+ * A held slot inside {@link InMemoryPool}: a {@link Grant} (with its {@link Mode}) plus the period it was granted for
  * (renewals restart that period), the scheduled task that ends it, and whether the holder has
  * {@code claimed} it: asked for it again (a repeated get or wait, a renewal) and been answered
  * with it, so it is known to its host even if the answer to the request it was granted to was
@@ -13,6 +13,7 @@ import java.util.Optional;
  */
 record InMemoryGrant(
     String host,
+    Mode mode,
     long token,
     long acquired,
     Duration period,
@@ -22,8 +23,8 @@ record InMemoryGrant(
   private static final TimeSource.Cancellable NONE = () -> {};
 
   /** A fresh hold; {@code period} zero means it never expires. */
-  InMemoryGrant(String host, long token, long now, Duration period) {
-    this(host, token, now, period, deadline(now, period), false, NONE);
+  InMemoryGrant(String host, Mode mode, long token, long now, Duration period) {
+    this(host, mode, token, now, period, deadline(now, period), false, NONE);
   }
 
   boolean expires() {
@@ -32,11 +33,11 @@ record InMemoryGrant(
 
   /** Restarted at the holder's own request, which also claims it. */
   InMemoryGrant renewed(long now, Duration newPeriod) {
-    return new InMemoryGrant(host, token, acquired, newPeriod, deadline(now, newPeriod), true, NONE);
+    return new InMemoryGrant(host, mode, token, acquired, newPeriod, deadline(now, newPeriod), true, NONE);
   }
 
   InMemoryGrant withExpiry(TimeSource.Cancellable task) {
-    return new InMemoryGrant(host, token, acquired, period, expiresAt, claimed, task);
+    return new InMemoryGrant(host, mode, token, acquired, period, expiresAt, claimed, task);
   }
 
   Grant grant(Pool pool) {
@@ -45,7 +46,8 @@ record InMemoryGrant(
         host,
         token,
         Instant.ofEpochMilli(acquired),
-        expires() ? Optional.of(Instant.ofEpochMilli(expiresAt)) : Optional.empty());
+        expires() ? Optional.of(Instant.ofEpochMilli(expiresAt)) : Optional.empty(),
+        mode);
   }
 
   private static long deadline(long now, Duration period) {

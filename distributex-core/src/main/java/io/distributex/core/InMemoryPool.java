@@ -1,5 +1,6 @@
 package io.distributex.core;
 
+import io.distributex.core.spi.Occupancy;
 import io.distributex.core.spi.PendingAcquire;
 import io.distributex.core.spi.PoolState;
 import io.distributex.core.spi.TokenSequence;
@@ -20,9 +21,10 @@ import java.util.function.Function;
 /**
  * One pool of {@link InMemoryBackend}: its holders and its FIFO queue under one lock.
  *
- * <p>Invariant, true whenever the lock is free: the queue is empty or every open slot is held
- * (a slot is closed while lock-delay keeps it). Every change that frees or opens a slot ends in
- * {@link #handOff}, which grants the head of the queue at once. Futures are completed only after
+ * <p>Invariant, true whenever the lock is free: the queue is empty or its head cannot be granted
+ * (see {@link Occupancy}; a slot is closed while lock-delay keeps it). Every change that frees or
+ * opens a slot, or takes a waiter out of the queue or changes its mode, ends in {@link #handOff},
+ * which grants the head of the queue at once, then the next, while the pool admits them. Futures are completed only after
  * the lock is released (their callbacks write HTTP answers), and only once the operation's
  * journal records are on disk, which is why each operation collects its completions in a list
  * run after unlocking and waiting.
@@ -67,8 +69,8 @@ final class InMemoryPool implements PoolState {
     closedUntil.stream().filter(until -> until > now).forEach(this::closeSlot);
     for (JournalRecord.Held held : holds) {
       InMemoryGrant grant =
-          new InMemoryGrant(held.host(), held.token(), held.acquired(), Duration.ofMillis(held.periodMs()),
-              held.expiresAt(), true, () -> {});
+          new InMemoryGrant(held.host(), held.mode(), held.token(), held.acquired(),
+              Duration.ofMillis(held.periodMs()), held.expiresAt(), true, () -> {});
       if (grant.expires() && grant.expiresAt() <= now) {
         journal.ended(grant);
         long until = grant.expiresAt() + pool.lockDelay().toMillis();
@@ -89,16 +91,16 @@ final class InMemoryPool implements PoolState {
   }
 
   @Override
-  public Optional<Grant> tryAcquire(String host, Optional<Duration> lease) {
-    return changing(after -> tryAcquireLocked(host, lease, after));
+  public Optional<Grant> tryAcquire(String host, Mode mode, Optional<Duration> lease) {
+    return changing(after -> tryAcquireLocked(host, mode, lease, after));
   }
 
   @Override
   public CompletableFuture<Optional<Grant>> acquire(
-      String host, Optional<Duration> lease, Optional<Duration> timeout) {
+      String host, Mode mode, Optional<Duration> lease, Optional<Duration> timeout) {
     return changing(
         after -> {
-          Optional<Grant> now = tryAcquireLocked(host, lease, after);
+          Optional<Grant> now = tryAcquireLocked(host, mode, lease, after);
           if (now.isPresent() || timeout.filter(Duration::isZero).isPresent()) {
             return CompletableFuture.completedFuture(now);
           }
@@ -117,19 +119,25 @@ final class InMemoryPool implements PoolState {
               timeout.isEmpty()
                   ? () -> {}
                   : time.schedule(() -> leave(host, future, true), timeout.get().toMillis());
-          queue.put(host, new QueuedWait(future, lease, since, timer));
+          queue.put(host, new QueuedWait(future, mode, lease, since, timer));
+          if (previous != null) {
+            handOff(after); // taken over in the other mode, the place may be admitted now
+          }
           return future;
         });
   }
 
   private Optional<Grant> tryAcquireLocked(
-      String host, Optional<Duration> lease, List<Runnable> after) {
+      String host, Mode mode, Optional<Duration> lease, List<Runnable> after) {
     InMemoryGrant held = holders.get(host);
     if (held != null) {
+      if (held.mode() != mode) {
+        throw new ModeConflictException(pool.name(), host, held.mode());
+      }
       return Optional.of(renewed(held, pool.holdPeriod(lease)).grant(pool));
     }
-    if (holders.size() < openSlots() && queue.isEmpty()) {
-      Grant grant = grant(host, pool.holdPeriod(lease)).grant(pool);
+    if (queue.isEmpty() && admits(mode)) {
+      Grant grant = grant(host, mode, pool.holdPeriod(lease)).grant(pool);
       current.direct = grant;
       after.add(() -> listener.granted(grant, Optional.empty()));
       return Optional.of(grant);
@@ -154,6 +162,7 @@ final class InMemoryPool implements PoolState {
           QueuedWait queued = queue.remove(host);
           if (queued != null) {
             dequeued(queued, after);
+            handOff(after); // the places behind it may be admitted now
             return Release.LEFT_QUEUE;
           }
           return Release.NOT_HELD;
@@ -202,7 +211,8 @@ final class InMemoryPool implements PoolState {
           holders.values().forEach(hold -> grants.add(hold.grant(pool)));
           List<Waiter> waiters = new ArrayList<>(queue.size());
           queue.forEach(
-              (host, queued) -> waiters.add(new Waiter(host, Instant.ofEpochMilli(queued.since()))));
+              (host, queued) ->
+                  waiters.add(new Waiter(host, Instant.ofEpochMilli(queued.since()), queued.mode())));
           Optional<Instant> closedUntil = closedSlots.lastUntil().map(Instant::ofEpochMilli);
           return new PoolSnapshot(pool, grants, waiters, closedUntil);
         },
@@ -234,22 +244,31 @@ final class InMemoryPool implements PoolState {
    * taken over, or the backend closed).
    */
   private boolean leave(String host, CompletableFuture<Optional<Grant>> future, boolean timedOut) {
-    List<Runnable> after = new ArrayList<>(1);
-    synchronized (this) {
-      QueuedWait queued = queue.get(host);
-      if (closed || queued == null || queued.future() != future) {
-        return false;
-      }
-      queue.remove(host);
-      queued.timeout().cancel();
-      waiterLimit.free();
-      if (timedOut) {
-        after.add(() -> listener.waitTimedOut(pool.name(), host));
-        after.add(() -> future.complete(Optional.empty()));
-      }
+    boolean[] left = {false};
+    try {
+      run(
+          after -> {
+            QueuedWait queued = queue.get(host);
+            if (queued == null || queued.future() != future) {
+              return null;
+            }
+            queue.remove(host);
+            queued.timeout().cancel();
+            waiterLimit.free();
+            if (timedOut) {
+              after.add(() -> listener.waitTimedOut(pool.name(), host));
+              after.add(() -> future.complete(Optional.empty()));
+            }
+            left[0] = true;
+            handOff(after); // the places behind it may be admitted now
+            return null;
+          },
+          false);
+    } catch (BackendClosedException | JournalUnavailableException ignored) {
+      // Closed: it did not leave. Not on disk: it left; what handOff granted was answered with
+      // the failure and is taken back.
     }
-    after.forEach(Runnable::run);
-    return true;
+    return left[0];
   }
 
   /**
@@ -284,8 +303,12 @@ final class InMemoryPool implements PoolState {
     time.schedule(this::reopen, closedSlots.close(until));
   }
 
-  private int openSlots() {
-    return pool.maxlocks() - closedSlots.closedNow();
+  private boolean admits(Mode mode) {
+    return occupancy().admits(pool, mode);
+  }
+
+  private Occupancy occupancy() {
+    return Occupancy.of(holders.values(), InMemoryGrant::mode, closedSlots.closedNow());
   }
 
   private void dequeued(QueuedWait queued, List<Runnable> after) {
@@ -301,18 +324,23 @@ final class InMemoryPool implements PoolState {
     handOff(after);
   }
 
-  /** Grants open slots to the head of the queue, in order, until slots or waiters run out. */
+  /** Grants the head of the queue, in order, until the pool cannot admit the next one. */
   private void handOff(List<Runnable> after) {
     Operation operation = current;
     Iterator<Map.Entry<String, QueuedWait>> first = queue.entrySet().iterator();
-    while (holders.size() < openSlots() && first.hasNext()) {
+    Occupancy occupancy = occupancy(); // counted once: readers granted together cost one pass
+    while (first.hasNext()) {
       Map.Entry<String, QueuedWait> next = first.next();
+      QueuedWait queued = next.getValue();
+      if (!occupancy.admits(pool, queued.mode())) {
+        return;
+      }
+      occupancy = occupancy.with(queued.mode());
       first.remove();
       String host = next.getKey();
-      QueuedWait queued = next.getValue();
       queued.timeout().cancel();
       waiterLimit.free();
-      Grant grant = grant(host, pool.holdPeriod(queued.lease())).grant(pool);
+      Grant grant = grant(host, queued.mode(), pool.holdPeriod(queued.lease())).grant(pool);
       Duration waited = Duration.ofMillis(grant.acquired().toEpochMilli() - queued.since());
       after.add(
           () -> {
@@ -334,8 +362,9 @@ final class InMemoryPool implements PoolState {
     }
   }
 
-  private InMemoryGrant grant(String host, Duration period) {
-    InMemoryGrant granted = schedule(new InMemoryGrant(host, tokens.next(), time.currentTimeMillis(), period));
+  private InMemoryGrant grant(String host, Mode mode, Duration period) {
+    InMemoryGrant granted =
+        schedule(new InMemoryGrant(host, mode, tokens.next(), time.currentTimeMillis(), period));
     journal.held(granted);
     return granted;
   }

@@ -16,8 +16,13 @@ sealed interface JournalRecord {
   /** Bytes before the payload: its length and its checksum. */
   int FRAME = 8;
 
-  /** A hold granted or renewed: the whole hold, so the last such record of a host wins. */
-  record Held(String pool, String host, long token, long acquired, long periodMs, long expiresAt)
+  /**
+   * A hold granted or renewed: the whole hold, so the last such record of a host wins. An
+   * exclusive hold is written as journals before shared holds wrote every hold (type 1), so those
+   * journals read as exclusive holds; a shared one has a type of its own (5).
+   */
+  record Held(
+      String pool, String host, Mode mode, long token, long acquired, long periodMs, long expiresAt)
       implements JournalRecord {}
 
   /** The hold {@code token} of {@code host} ended (release, expiry, withdrawal, forced release). */
@@ -36,7 +41,7 @@ sealed interface JournalRecord {
       out.writeInt(0);
       out.writeInt(0);
       if (record instanceof Held held) {
-        out.writeByte(1);
+        out.writeByte(held.mode() == Mode.EXCLUSIVE ? 1 : 5);
         out.writeUTF(held.pool());
         out.writeUTF(held.host());
         out.writeLong(held.token());
@@ -81,7 +86,8 @@ sealed interface JournalRecord {
       int type = in.readByte();
       JournalRecord record =
           switch (type) {
-            case 1 -> new Held(in.readUTF(), in.readUTF(), in.readLong(), in.readLong(), in.readLong(), in.readLong());
+            case 1 -> held(in, Mode.EXCLUSIVE);
+            case 5 -> held(in, Mode.SHARED);
             case 2 -> new Ended(in.readUTF(), in.readUTF(), in.readLong());
             case 3 -> new Closed(in.readUTF(), in.readLong());
             case 4 -> new TokenFloor(in.readLong());
@@ -94,6 +100,11 @@ sealed interface JournalRecord {
     } catch (IOException truncated) {
       throw new IllegalArgumentException("record shorter than its fields", truncated);
     }
+  }
+
+  private static Held held(DataInputStream in, Mode mode) throws IOException {
+    return new Held(
+        in.readUTF(), in.readUTF(), mode, in.readLong(), in.readLong(), in.readLong(), in.readLong());
   }
 
   private static void putInt(byte[] into, int at, int value) {

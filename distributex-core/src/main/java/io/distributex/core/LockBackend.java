@@ -10,10 +10,11 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The store of every pool's holders and queue: the one seam each backend implements.
  *
- * <p>Guarantees, for every implementation: a pool never has more holders than its
- * {@code maxlocks}; a host holds at most one slot and has at most one place in a pool's queue;
+ * <p>Guarantees, for every implementation: a pool never has more exclusive holders than its
+ * {@code maxlocks}, never more shared holders than its {@code maxShared}, and never holders of
+ * both modes at once; a host holds at most one slot and has at most one place in a pool's queue;
  * a freed slot goes at once to the longest-waiting host, and {@link #tryAcquire} never overtakes
- * a queued one; a hold ends by itself when its period runs out, handing the slot on at that
+ * a queued one, whatever the modes; a hold ends by itself when its period runs out, handing the slot on at that
  * moment; every grant carries a token strictly larger than every earlier token of its pool.
  *
  * <p>Calls for an unknown pool throw {@link IllegalArgumentException}; {@link #pools()} lists the
@@ -26,28 +27,46 @@ public interface LockBackend extends AutoCloseable {
   Map<String, Pool> pools();
 
   /**
-   * Takes a slot now if one is free and nobody waits, or renews the hold {@code host} already
-   * has (keeping its token). Never waits.
+   * Takes a slot now in {@code mode} if the pool admits it and nobody waits, or renews the hold
+   * {@code host} already has in that mode (keeping its token). Never waits.
    *
    * @param lease how long to hold; empty for the pool's {@code expire}
    * @return the grant, or empty when the pool is busy
+   * @throws ModeConflictException when the host holds the pool in the other mode (nothing changes)
    */
-  Optional<Grant> tryAcquire(String pool, String host, Optional<Duration> lease);
+  Optional<Grant> tryAcquire(String pool, String host, Mode mode, Optional<Duration> lease);
+
+  /** {@link #tryAcquire(String, String, Mode, Optional)} for an exclusive hold. */
+  default Optional<Grant> tryAcquire(String pool, String host, Optional<Duration> lease) {
+    return tryAcquire(pool, host, Mode.EXCLUSIVE, lease);
+  }
 
   /**
-   * Queues {@code host} for a slot, first in, first out. The future completes with the grant
-   * once a slot is the host's (at once when one is free or the host already holds), or with
+   * Queues {@code host} for a hold in {@code mode}, first in, first out across both modes: the
+   * head of the queue is granted as soon as the pool admits it, then the next, stopping at the
+   * first that must wait (so readers behind a queued writer wait for it, and readers at the head
+   * are granted together). The future completes with the grant once it is the host's (at once
+   * when the pool admits it and nobody waits, or the host already holds in that mode), or with
    * empty when {@code timeout} runs out, when a later acquire by the same host takes over its
-   * place, or when the host releases while queued. Cancelling the future leaves the queue; a
-   * grant that races with the cancellation is released again. No thread is held while waiting.
+   * place (with that acquire's mode), or when the host releases while queued. Cancelling the
+   * future leaves the queue; a grant that races with the cancellation is released again. No
+   * thread is held while waiting.
    *
    * @param lease how long to hold once granted; empty for the pool's {@code expire}
    * @param timeout how long to wait at most; empty to wait as long as it takes
    * @throws TooManyWaitersException when the host would have to queue and the backend already
    *     holds its limit of waiters
+   * @throws ModeConflictException when the host holds the pool in the other mode (nothing
+   *     changes); a backend may also complete the future with it
    */
   CompletableFuture<Optional<Grant>> acquire(
-      String pool, String host, Optional<Duration> lease, Optional<Duration> timeout);
+      String pool, String host, Mode mode, Optional<Duration> lease, Optional<Duration> timeout);
+
+  /** {@link #acquire(String, String, Mode, Optional, Optional)} for an exclusive hold. */
+  default CompletableFuture<Optional<Grant>> acquire(
+      String pool, String host, Optional<Duration> lease, Optional<Duration> timeout) {
+    return acquire(pool, host, Mode.EXCLUSIVE, lease, timeout);
+  }
 
   /**
    * Gives back {@code host}'s slot, or its place in the queue. With a token, acts only if the

@@ -5,11 +5,13 @@ import static com.google.common.base.Preconditions.checkArgument;
 import com.google.common.collect.ImmutableSet;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
  * The settings of one lock pool: how many hosts may hold it at once ({@code maxlocks}: 1 is a
- * mutex, more a counting semaphore), how long a hold lasts without renewal ({@code expire};
+ * mutex, more a counting semaphore; in {@linkplain Mode#SHARED shared} mode, any number, or up to
+ * {@code maxShared}), how long a hold lasts without renewal ({@code expire};
  * {@link Duration#ZERO} means never), which hosts may use it (empty: any), and whether release
  * and renew must name the holder's fencing token ({@code strict}).
  *
@@ -21,6 +23,8 @@ import java.util.Set;
  * @param strict whether release and renew must carry the holder's token
  * @param lockDelay how long a slot stays closed after its hold ended by expiry (not by release):
  *     its holder may still be finishing its work; zero for none
+ * @param maxShared how many hosts may hold the pool in {@linkplain Mode#SHARED shared} mode at
+ *     once, at least 1; empty for no bound
  */
 public record Pool(
     String name,
@@ -28,7 +32,8 @@ public record Pool(
     int maxlocks,
     Set<String> allowedHosts,
     boolean strict,
-    Duration lockDelay) {
+    Duration lockDelay,
+    OptionalInt maxShared) {
   /** The hold period of a pool whose configuration names none: 1800 s, as in 0.7. */
   public static final Duration DEFAULT_EXPIRE = Duration.ofSeconds(1800);
 
@@ -42,6 +47,15 @@ public record Pool(
     allowedHosts = ImmutableSet.copyOf(allowedHosts);
     checkArgument(
         lockDelay != null && !lockDelay.isNegative(), "lockdelay must not be negative: %s", lockDelay);
+    checkArgument(
+        maxShared != null && (maxShared.isEmpty() || maxShared.getAsInt() >= 1),
+        "maxshared must be at least 1, got %s", maxShared);
+  }
+
+  /** A pool without a bound on shared holders. */
+  public Pool(
+      String name, Duration expire, int maxlocks, Set<String> allowedHosts, boolean strict, Duration lockDelay) {
+    this(name, expire, maxlocks, allowedHosts, strict, lockDelay, OptionalInt.empty());
   }
 
   /** A pool without lock-delay. */

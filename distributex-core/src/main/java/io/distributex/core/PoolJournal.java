@@ -27,7 +27,7 @@ final class PoolJournal {
   }
 
   void held(InMemoryGrant grant) {
-    write(new JournalRecord.Held(pool, grant.host(), grant.token(), grant.acquired(), grant.period().toMillis(),
+    write(new JournalRecord.Held(pool, grant.host(), grant.mode(), grant.token(), grant.acquired(), grant.period().toMillis(),
         grant.expiresAt()));
   }
 

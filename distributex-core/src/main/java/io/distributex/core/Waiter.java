@@ -7,5 +7,11 @@ import java.time.Instant;
  *
  * @param host the waiting host
  * @param since when it joined the queue
+ * @param mode the mode it waits for
  */
-public record Waiter(String host, Instant since) {}
+public record Waiter(String host, Instant since, Mode mode) {
+  /** A host waiting for an exclusive hold. */
+  public Waiter(String host, Instant since) {
+    this(host, since, Mode.EXCLUSIVE);
+  }
+}

@@ -51,6 +51,14 @@ class ClientExamplesTest {
   }
 
   @Test
+  void readWriteLockExample() throws Exception {
+    String out = StandardOutput.capture(() -> ReadWriteLockExample.main(new String[0]));
+    assertTrue(out.matches("(?s).*two readers hold deploy together, tokens \\d+ and \\d+.*"), out);
+    assertTrue(out.contains("writer's tryLock while they read: busy"), out);
+    assertTrue(out.matches("(?s).*writer holds deploy alone, token \\d+.*"), out);
+  }
+
+  @Test
   void embeddedServerAndClientExample() throws Exception {
     String out = StandardOutput.capture(() -> EmbeddedServerAndClientExample.main(new String[0]));
     assertTrue(out.matches("(?s).*client holds reports, token \\d+, until .*"), out);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.distributex.core.BackendUnavailableException;
 import io.distributex.core.Grant;
 import io.distributex.core.LockBackend;
+import io.distributex.core.Mode;
 import io.distributex.core.Pool;
 import io.distributex.core.PoolSnapshot;
 import io.distributex.core.Release;
@@ -77,6 +78,20 @@ class MemcachedRestoreTest {
     assertEquals(Release.RELEASED, x.release("p", "a", OptionalLong.of(a.token())));
     Grant b = x.tryAcquire("p", "b", NO_LEASE).orElseThrow();
     assertTrue(b.token() > a.token(), "tokens stay increasing across the loss");
+  }
+
+  /** Shared holds come back shared: beside each other, and still keeping a writer out. */
+  @Test
+  void restoredSharedHoldsKeepTheirMode() throws Exception {
+    LockBackend x = server(time, 1);
+    Grant a = x.tryAcquire("p", "a", Mode.SHARED, LEASE).orElseThrow();
+    Grant b = x.tryAcquire("p", "b", Mode.SHARED, LEASE).orElseThrow();
+    restartMemcached(x);
+
+    assertEquals(List.of(a, b), x.snapshot().get(0).holders(), "both back, shared, with their tokens");
+    time.advance(WINDOW);
+    assertEquals(Optional.empty(), x.tryAcquire("p", "w", NO_LEASE), "a writer stays out");
+    assertTrue(x.tryAcquire("p", "c", Mode.SHARED, NO_LEASE).isPresent(), "a reader joins them");
   }
 
   @Test

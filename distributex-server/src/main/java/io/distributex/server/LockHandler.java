@@ -7,6 +7,8 @@ import io.distributex.core.BackendUnavailableException;
 import io.distributex.core.Grant;
 import io.distributex.core.JournalUnavailableException;
 import io.distributex.core.LockBackend;
+import io.distributex.core.Mode;
+import io.distributex.core.ModeConflictException;
 import io.distributex.core.Pool;
 import io.distributex.core.PoolSnapshot;
 import io.distributex.core.Release;
@@ -185,19 +187,21 @@ final class LockHandler implements HttpHandler {
   private Answer get(Caller caller, Query query) throws Refusal {
     PoolAndHost names = PoolAndHost.of(caller, query);
     Optional<Duration> lease = query.positiveSeconds("lease");
-    return tried(target(names), lease);
+    Mode mode = query.mode();
+    return tried(target(names), mode, lease);
   }
 
   private Answer await(HttpExchange exchange, Caller caller, Query query) throws Refusal {
     PoolAndHost names = PoolAndHost.of(caller, query);
     Optional<Duration> lease = query.positiveSeconds("lease");
     Optional<Duration> timeout = query.seconds("timeout");
+    Mode mode = query.mode();
     Target target = target(names);
     if (timeout.filter(Duration::isZero).isPresent()) {
-      return tried(target, lease);
+      return tried(target, mode, lease);
     }
     CompletableFuture<Optional<Grant>> wait =
-        backend.acquire(target.pool(), target.host(), lease, timeout);
+        backend.acquire(target.pool(), target.host(), mode, lease, timeout);
     if (wait.isDone()) {
       try {
         return yesOrNo(wait.join());
@@ -216,8 +220,8 @@ final class LockHandler implements HttpHandler {
   }
 
   /** A {@code /get/}, or a {@code /wait/} that may not wait. */
-  private Answer tried(Target target, Optional<Duration> lease) {
-    Optional<Grant> grant = backend.tryAcquire(target.pool(), target.host(), lease);
+  private Answer tried(Target target, Mode mode, Optional<Duration> lease) {
+    Optional<Grant> grant = backend.tryAcquire(target.pool(), target.host(), mode, lease);
     if (grant.isEmpty()) {
       metrics.busy(target.pool());
     }
@@ -349,6 +353,9 @@ final class LockHandler implements HttpHandler {
 
   /** The answer to a call the backend could not serve. */
   private static Answer failed(HttpExchange exchange, Throwable cause) {
+    if (cause instanceof ModeConflictException conflict) {
+      return Answer.text(409, "INVALID: " + conflict.getMessage());
+    }
     if (cause instanceof JournalUnavailableException journal) {
       return Answer.text(503, "ERROR: journal unavailable: " + journal.getMessage());
     }

@@ -2,7 +2,9 @@ package io.distributex.server;
 
 import io.distributex.core.Grant;
 import io.distributex.core.LockListener;
+import io.distributex.core.Mode;
 import io.distributex.core.PoolSnapshot;
+import io.distributex.core.Waiter;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.EnumMap;
@@ -20,6 +22,9 @@ import java.util.function.Function;
  * as a {@link LockListener}) and answered; per call and status, the requests answered; and, read
  * at each scrape, the holders and waiters of every pool and the JVM's and process's figures
  * ({@link JvmProcessMetrics}).
+ *
+ * <p>Every series counts both modes together; the {@code distributex_mode_*} series split grants,
+ * holders and waiters by mode.
  *
  * <p>Memory stays bounded whatever clients send: pools are the configured ones, a refusal that
  * names no configured pool is counted without a pool label, calls are a fixed set, and statuses
@@ -55,6 +60,7 @@ final class Metrics implements LockListener {
         .ifPresent(
             counters -> {
               counters.grants.increment();
+              counters.grantsByMode.get(grant.mode()).increment();
               waited.ifPresent(time -> counters.waits.observe(Math.max(0, time.toMillis())));
             });
   }
@@ -102,6 +108,13 @@ final class Metrics implements LockListener {
     }
     out.sample("distributex_refusals_total", refusalsWithoutPool.sum());
 
+    String byMode = "distributex_mode_grants_total";
+    out.family(byMode, "counter", "Slots granted, by mode (shared or exclusive).");
+    pools.forEach(
+        (pool, counters) ->
+            counters.grantsByMode.forEach(
+                (mode, count) -> out.sample(byMode, count.sum(), "pool", pool, "mode", mode.label())));
+
     String waits = "distributex_wait_seconds";
     out.family(waits, "histogram", "Time from joining the queue to the grant, for waiters.");
     pools.forEach((pool, counters) -> counters.waits.write(out, waits, "pool", pool));
@@ -129,9 +142,22 @@ final class Metrics implements LockListener {
           read.forEach(p -> out.sample("distributex_holders", p.holders().size(), "pool", name(p)));
           out.family("distributex_waiters", "gauge", "Hosts queued now, of every server.");
           read.forEach(p -> out.sample("distributex_waiters", p.waiters().size(), "pool", name(p)));
+          out.family("distributex_mode_holders", "gauge", "Hosts holding now, by mode.");
+          read.forEach(p -> byMode(out, "distributex_mode_holders", p, p.holders(), Grant::mode));
+          out.family("distributex_mode_waiters", "gauge", "Hosts queued now, by the mode they wait for.");
+          read.forEach(p -> byMode(out, "distributex_mode_waiters", p, p.waiters(), Waiter::mode));
         });
     JvmProcessMetrics.write(out);
     return out.bytes();
+  }
+
+  /** One sample per mode: how many of {@code entries} are in it. */
+  private static <T> void byMode(
+      PrometheusText out, String family, PoolSnapshot pool, List<T> entries, Function<T, Mode> modeOf) {
+    for (Mode mode : Mode.values()) {
+      long count = entries.stream().filter(entry -> modeOf.apply(entry) == mode).count();
+      out.sample(family, count, "pool", name(pool), "mode", mode.label());
+    }
   }
 
   private static String name(PoolSnapshot snapshot) {
@@ -156,6 +182,8 @@ final class Metrics implements LockListener {
   /** The counters of one configured pool. */
   private static final class PoolCounters {
     final LongAdder grants = new LongAdder();
+    final Map<Mode, LongAdder> grantsByMode = new EnumMap<>(Map.of(
+        Mode.EXCLUSIVE, new LongAdder(), Mode.SHARED, new LongAdder()));
     final LongAdder releases = new LongAdder();
     final LongAdder expiries = new LongAdder();
     final LongAdder timeouts = new LongAdder();

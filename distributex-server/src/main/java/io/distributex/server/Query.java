@@ -1,5 +1,6 @@
 package io.distributex.server;
 
+import io.distributex.core.Mode;
 import io.distributex.core.Names;
 import java.math.BigDecimal;
 import java.net.URLDecoder;
@@ -113,6 +114,20 @@ final class Query {
       }
     }
     throw Refusal.invalid(400, "token must be a positive integer");
+  }
+
+  /** The {@code mode} of a get or wait: {@code exclusive} when not given. */
+  Mode mode() throws Refusal {
+    String value = values.get("mode");
+    if (value == null) {
+      return Mode.EXCLUSIVE;
+    }
+    for (Mode mode : Mode.values()) {
+      if (mode.label().equals(value)) {
+        return mode;
+      }
+    }
+    throw Refusal.invalid(400, "mode must be 'shared' or 'exclusive'");
   }
 
   /** Whether a flag such as {@code force=1} is set; {@code 0}, {@code false} and absence are not. */

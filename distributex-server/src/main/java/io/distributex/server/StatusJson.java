@@ -11,7 +11,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 
-/** The {@code /status} document of docs/protocol.md: every pool, its settings, holders, waiters. */
+/**
+ * The {@code /status} document of docs/protocol.md: every pool, its settings, holders, waiters.
+ * Fields added since 1.0's first form come after the ones it had, so that a script matching the
+ * text of a holder or waiter (<code>{"host":"h","token":17,</code>) still finds it.
+ */
 final class StatusJson {
   private static final JsonFactory JSON = new JsonFactory();
 
@@ -41,6 +45,12 @@ final class StatusJson {
     json.writeNumberField("expire", pool.expire().toSeconds());
     json.writeBooleanField("strict", pool.strict());
     json.writeNumberField("lockdelay", pool.lockDelay().toSeconds());
+    json.writeFieldName("maxshared");
+    if (pool.maxShared().isPresent()) {
+      json.writeNumber(pool.maxShared().getAsInt());
+    } else {
+      json.writeNull();
+    }
     if (snapshot.closedUntil().isPresent()) {
       json.writeNumberField("closedUntil", snapshot.closedUntil().get().toEpochMilli());
     }
@@ -61,6 +71,7 @@ final class StatusJson {
       } else {
         json.writeNull();
       }
+      json.writeStringField("mode", grant.mode().label());
       json.writeEndObject();
     }
     json.writeEndArray();
@@ -69,6 +80,7 @@ final class StatusJson {
       json.writeStartObject();
       json.writeStringField("host", waiter.host());
       json.writeNumberField("since", waiter.since().toEpochMilli());
+      json.writeStringField("mode", waiter.mode().label());
       json.writeEndObject();
     }
     json.writeEndArray();

@@ -3,6 +3,7 @@ package io.distributex.server;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.distributex.core.Grant;
+import io.distributex.core.Mode;
 import io.distributex.core.Pool;
 import io.distributex.core.PoolSnapshot;
 import io.distributex.core.Waiter;
@@ -12,8 +13,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 /**
- * The human status page at {@code /}: every pool with its holders (host, token, held for, expires
- * in) and its waiters in queue order. It reloads itself every {@value #REFRESH_SECONDS} seconds
+ * The human status page at {@code /}: every pool with its holders (host, mode, token, held for,
+ * expires in) and its waiters (host, mode) in queue order. It reloads itself every {@value #REFRESH_SECONDS} seconds
  * (a meta refresh: no script, so it works wherever HTML does, behind Basic auth too). Every name
  * is HTML-escaped, since hosts are whatever clients send; the handler also forbids scripts.
  */
@@ -79,13 +80,18 @@ final class StatusPage {
   private static void pool(StringBuilder html, PoolSnapshot snapshot, long now) {
     Pool pool = snapshot.pool();
     int held = snapshot.holders().size();
-    String state = held == 0 ? "free" : held < pool.maxlocks() ? "busy" : "full";
+    boolean shared = snapshot.holders().stream().anyMatch(grant -> grant.mode() == Mode.SHARED);
+    int limit = shared ? pool.maxShared().orElse(Integer.MAX_VALUE) : pool.maxlocks();
+    String state = held == 0 ? "free" : held < limit ? "busy" : "full";
     html.append("<section class=\"").append(state).append("\"><h2>").append(escape(pool.name()))
-        .append("<span>").append(held).append(" of ").append(pool.maxlocks()).append(" held · ")
+        .append("<span>").append(held)
+        .append(shared ? " shared" + (limit == Integer.MAX_VALUE ? "" : " of " + limit) : " of " + pool.maxlocks())
+        .append(" held · ")
         .append(snapshot.waiters().size()).append(" waiting</span></h2>\n")
         .append("<div class=\"settings\">expire ")
         .append(pool.expires() ? span(pool.expire().toMillis()) : "never")
-        .append(pool.strict() ? " · strict" : "");
+        .append(pool.strict() ? " · strict" : "")
+        .append(pool.maxShared().isPresent() ? " · maxshared " + pool.maxShared().getAsInt() : "");
     if (!pool.allowedHosts().isEmpty()) {
       html.append(" · hosts: ").append(escape(String.join(", ", pool.allowedHosts())));
     }
@@ -95,10 +101,11 @@ final class StatusPage {
     if (held == 0) {
       html.append("<p class=\"none\">No holders.</p>\n");
     } else {
-      html.append("<table><tr><th>Holder</th><th>Token</th><th>Held for</th>")
+      html.append("<table><tr><th>Holder</th><th>Mode</th><th>Token</th><th>Held for</th>")
           .append("<th>Expires in</th></tr>\n");
       for (Grant grant : snapshot.holders()) {
         html.append("<tr><td class=\"host\">").append(escape(grant.host()))
+            .append("</td><td>").append(grant.mode().label())
             .append("</td><td>").append(grant.token())
             .append("</td><td>").append(span(now - grant.acquired().toEpochMilli()))
             .append("</td><td>")
@@ -108,11 +115,12 @@ final class StatusPage {
       html.append("</table>\n");
     }
     if (!snapshot.waiters().isEmpty()) {
-      html.append("<table><tr><th>#</th><th>Waiter</th><th>Waiting for</th></tr>\n");
+      html.append("<table><tr><th>#</th><th>Waiter</th><th>Mode</th><th>Waiting for</th></tr>\n");
       int place = 0;
       for (Waiter waiter : snapshot.waiters()) {
         html.append("<tr><td>").append(++place)
             .append("</td><td class=\"host\">").append(escape(waiter.host()))
+            .append("</td><td>").append(waiter.mode().label())
             .append("</td><td>").append(span(now - waiter.since().toEpochMilli()))
             .append("</td></tr>\n");
       }

@@ -2,6 +2,7 @@ package io.distributex.server;
 
 import io.distributex.core.Grant;
 import io.distributex.core.LockBackend;
+import io.distributex.core.Mode;
 import io.distributex.core.Pool;
 import io.distributex.core.PoolSnapshot;
 import io.distributex.core.Release;
@@ -45,13 +46,13 @@ final class GatedBackend implements LockBackend {
 
   @Override
   public CompletableFuture<Optional<Grant>> acquire(
-      String pool, String host, Optional<Duration> lease, Optional<Duration> timeout) {
+      String pool, String host, Mode mode, Optional<Duration> lease, Optional<Duration> timeout) {
     RuntimeException injected = nextWaitFailure;
     if (injected != null) {
       nextWaitFailure = null;
       return CompletableFuture.failedFuture(injected);
     }
-    CompletableFuture<Optional<Grant>> waiting = real.acquire(pool, host, lease, timeout);
+    CompletableFuture<Optional<Grant>> waiting = real.acquire(pool, host, mode, lease, timeout);
     if (waiting.isDone() || gate.isDone()) {
       return waiting;
     }
@@ -97,8 +98,8 @@ final class GatedBackend implements LockBackend {
   }
 
   @Override
-  public Optional<Grant> tryAcquire(String pool, String host, Optional<Duration> lease) {
-    return real.tryAcquire(pool, host, lease);
+  public Optional<Grant> tryAcquire(String pool, String host, Mode mode, Optional<Duration> lease) {
+    return real.tryAcquire(pool, host, mode, lease);
   }
 
   @Override

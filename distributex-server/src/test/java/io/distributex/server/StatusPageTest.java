@@ -50,11 +50,11 @@ class StatusPageTest extends ServerTestBase {
       try (RawHttpConnection second = rawOpen(server, "GET", "/wait/?pool=p1&host=waiter-2")) {
         awaitWaiters(server, "p1", List.of("waiter-1", "waiter-2"));
         String page = get(server, "/").body();
-        String holder = "<td class=\"host\">holder-a</td><td>" + token + "</td><td>\\d+ s</td><td>(4 min \\d+ s|5 min)</td>";
+        String holder = "<td class=\"host\">holder-a</td><td>exclusive</td><td>" + token + "</td><td>\\d+ s</td><td>(4 min \\d+ s|5 min)</td>";
         assertTrue(Pattern.compile(holder).matcher(page).find(), page);
-        assertTrue(page.contains("<th>Holder</th><th>Token</th>"), page);
+        assertTrue(page.contains("<th>Holder</th><th>Mode</th><th>Token</th>"), page);
         assertTrue(page.contains("<td class=\"host\">holder-b</td>") && page.contains("<td>never</td>"), page);
-        int one = page.indexOf("<td>1</td><td class=\"host\">waiter-1</td>");
+        int one = page.indexOf("<td>1</td><td class=\"host\">waiter-1</td><td>exclusive</td>");
         int two = page.indexOf("<td>2</td><td class=\"host\">waiter-2</td>");
         assertTrue(one > 0 && two > one, "waiters in queue order: " + page);
         assertTrue(page.contains("p1<span>1 of 1 held · 2 waiting</span>"), page);

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.distributex.core.BackendClosedException;
 import io.distributex.core.Grant;
 import io.distributex.core.LockBackend;
+import io.distributex.core.Mode;
+import io.distributex.core.ModeConflictException;
 import io.distributex.core.Pool;
 import io.distributex.core.PoolSnapshot;
 import io.distributex.core.Release;
@@ -19,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -27,6 +30,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -493,6 +497,202 @@ public abstract class LockBackendContract {
     PoolSnapshot after = backend.snapshot().get(0);
     assertEquals(List.of(), after.holders());
     assertEquals(List.of(), after.waiters());
+  }
+
+  private static Pool readWrite(String name, int maxlocks, OptionalInt maxShared) {
+    return new Pool(name, Duration.ofSeconds(300), maxlocks, Set.of(), false, Duration.ZERO, maxShared);
+  }
+
+  private static Optional<Grant> shared(LockBackend backend, String host) {
+    return backend.tryAcquire("p", host, Mode.SHARED, NO_LEASE);
+  }
+
+  private static CompletableFuture<Optional<Grant>> waitShared(LockBackend backend, String host) {
+    return backend.acquire("p", host, Mode.SHARED, NO_LEASE, FOREVER);
+  }
+
+  @Test
+  void sharedHoldersCoexistWithEachOtherAndNeverWithAnExclusiveOne() {
+    LockBackend backend = backend(pool("p", 1, 300));
+    Grant a = shared(backend, "a").orElseThrow();
+    Grant b = shared(backend, "b").orElseThrow();
+    assertEquals(Mode.SHARED, a.mode());
+    assertTrue(b.token() > a.token(), "every shared grant has a token of its own");
+    assertTrue(backend.isCurrent("p", a.token()) && backend.isCurrent("p", b.token()));
+    assertEquals(Optional.empty(), backend.tryAcquire("p", "w", NO_LEASE));
+    backend.release("p", "a", OptionalLong.of(a.token()));
+    backend.release("p", "b", OptionalLong.empty());
+    Grant w = backend.tryAcquire("p", "w", NO_LEASE).orElseThrow();
+    assertEquals(Mode.EXCLUSIVE, w.mode());
+    assertTrue(w.token() > b.token());
+    assertEquals(Optional.empty(), shared(backend, "a"));
+  }
+
+  @Test
+  void upToMaxlocksExclusiveHoldersStillCoexistAndKeepReadersOut() {
+    LockBackend backend = backend(pool("p", 2, 300));
+    backend.tryAcquire("p", "w1", NO_LEASE).orElseThrow();
+    backend.tryAcquire("p", "w2", NO_LEASE).orElseThrow();
+    assertEquals(Optional.empty(), shared(backend, "r"));
+  }
+
+  @Test
+  void theQueueStaysFirstInFirstOutAcrossModes() {
+    LockBackend backend = backend(pool("p", 1, 300));
+    backend.tryAcquire("p", "w", NO_LEASE).orElseThrow();
+    CompletableFuture<Optional<Grant>> r1 = waitShared(backend, "r1");
+    CompletableFuture<Optional<Grant>> r2 = waitShared(backend, "r2");
+    CompletableFuture<Optional<Grant>> w2 = backend.acquire("p", "w2", NO_LEASE, FOREVER);
+    CompletableFuture<Optional<Grant>> r3 = waitShared(backend, "r3");
+    assertEquals(
+        List.of(Mode.SHARED, Mode.SHARED, Mode.EXCLUSIVE, Mode.SHARED),
+        backend.snapshot().get(0).waiters().stream().map(Waiter::mode).toList());
+    backend.release("p", "w", OptionalLong.empty());
+    assertEquals("r1", now(r1).orElseThrow().host());
+    assertEquals(Mode.SHARED, now(r2).orElseThrow().mode());
+    assertFalse(w2.isDone(), "the writer waits for the readers ahead of it");
+    assertFalse(r3.isDone(), "a reader behind a queued writer waits: writers never starve");
+    assertEquals(Optional.empty(), shared(backend, "r4"), "a get never overtakes a queued writer");
+    backend.release("p", "r1", OptionalLong.empty());
+    assertFalse(w2.isDone());
+    backend.release("p", "r2", OptionalLong.empty());
+    assertEquals("w2", now(w2).orElseThrow().host());
+    assertFalse(r3.isDone());
+    backend.release("p", "w2", OptionalLong.empty());
+    assertEquals("r3", now(r3).orElseThrow().host());
+  }
+
+  @Test
+  void maxsharedBoundsTheSharedHolders() {
+    LockBackend backend = backend(readWrite("p", 1, OptionalInt.of(2)));
+    backend.tryAcquire("p", "w", NO_LEASE).orElseThrow();
+    List<CompletableFuture<Optional<Grant>>> readers = new ArrayList<>();
+    for (String host : List.of("r1", "r2", "r3")) {
+      readers.add(waitShared(backend, host));
+    }
+    backend.release("p", "w", OptionalLong.empty());
+    assertTrue(readers.get(0).isDone() && readers.get(1).isDone());
+    assertFalse(readers.get(2).isDone(), "maxshared 2");
+    backend.release("p", "r1", OptionalLong.empty());
+    assertEquals("r3", now(readers.get(2)).orElseThrow().host());
+  }
+
+  @Test
+  void aHolderAskingInTheOtherModeIsRefusedAndNothingChanges() {
+    LockBackend backend = backend(pool("p", 2, 300));
+    Grant a = shared(backend, "a").orElseThrow();
+    ModeConflictException refused =
+        assertThrows(ModeConflictException.class, () -> backend.tryAcquire("p", "a", NO_LEASE));
+    assertEquals("host 'a' holds pool 'p' in shared mode", refused.getMessage());
+    assertTrue(
+        refusedToWait(() -> backend.acquire("p", "a", Mode.EXCLUSIVE, NO_LEASE, FOREVER)));
+    PoolSnapshot after = backend.snapshot().get(0);
+    assertEquals(List.of(a), after.holders());
+    assertEquals(List.of(), after.waiters());
+    assertEquals(a.token(), now(waitShared(backend, "a")).orElseThrow().token());
+    backend.release("p", "a", OptionalLong.empty());
+    backend.tryAcquire("p", "b", NO_LEASE).orElseThrow();
+    ModeConflictException exclusive =
+        assertThrows(ModeConflictException.class, () -> shared(backend, "b"));
+    assertEquals("host 'b' holds pool 'p' in exclusive mode", exclusive.getMessage());
+  }
+
+  /** Whether an acquire was refused with {@link ModeConflictException}, at once or by its future. */
+  private static boolean refusedToWait(Supplier<CompletableFuture<Optional<Grant>>> call) {
+    CompletableFuture<Optional<Grant>> future;
+    try {
+      future = call.get();
+    } catch (ModeConflictException refused) {
+      return true;
+    }
+    ExecutionException failed =
+        assertThrows(ExecutionException.class, () -> future.get(10, TimeUnit.SECONDS));
+    return failed.getCause() instanceof ModeConflictException;
+  }
+
+  @Test
+  void aQueuedHostThatWaitsInTheOtherModeTakesOverItsPlaceInThatMode() {
+    LockBackend backend = backend(pool("p", 1, 300));
+    backend.tryAcquire("p", "w", NO_LEASE).orElseThrow();
+    CompletableFuture<Optional<Grant>> first = backend.acquire("p", "a", NO_LEASE, FOREVER);
+    CompletableFuture<Optional<Grant>> b = waitShared(backend, "b");
+    CompletableFuture<Optional<Grant>> second = waitShared(backend, "a");
+    assertEquals(Optional.empty(), now(first));
+    assertEquals(
+        List.of(new Waiter("a", Instant.ofEpochMilli(START), Mode.SHARED),
+            new Waiter("b", Instant.ofEpochMilli(START), Mode.SHARED)),
+        backend.snapshot().get(0).waiters());
+    backend.release("p", "w", OptionalLong.empty());
+    assertEquals(Mode.SHARED, now(second).orElseThrow().mode());
+    assertTrue(now(b).isPresent());
+  }
+
+  @Test
+  void aQueuedWriterThatWaitsSharedInsteadJoinsTheReadersAtOnce() {
+    LockBackend backend = backend(pool("p", 1, 300));
+    shared(backend, "r").orElseThrow();
+    CompletableFuture<Optional<Grant>> exclusive = backend.acquire("p", "a", NO_LEASE, FOREVER);
+    CompletableFuture<Optional<Grant>> reader = waitShared(backend, "a");
+    assertEquals(Optional.empty(), now(exclusive));
+    assertEquals(Mode.SHARED, now(reader).orElseThrow().mode());
+    assertEquals(List.of(), waiterHosts(backend));
+  }
+
+  @Test
+  void aWriterLeavingTheQueueLetsTheReadersBehindItIn() {
+    LockBackend backend = backend(pool("p", 1, 300));
+    shared(backend, "r").orElseThrow();
+    CompletableFuture<Optional<Grant>> writer = backend.acquire("p", "w", NO_LEASE, seconds(5));
+    CompletableFuture<Optional<Grant>> behind = waitShared(backend, "r2");
+    CompletableFuture<Optional<Grant>> later = waitShared(backend, "r3");
+    backend.release("p", "w", OptionalLong.empty());
+    assertEquals(Optional.empty(), now(writer));
+    assertEquals("r2", now(behind).orElseThrow().host());
+    CompletableFuture<Optional<Grant>> timing = backend.acquire("p", "w", NO_LEASE, seconds(5));
+    CompletableFuture<Optional<Grant>> last = waitShared(backend, "r4");
+    assertTrue(now(later).isPresent());
+    time.advance(5_000);
+    assertEquals(Optional.empty(), now(timing), "timed out");
+    assertEquals("r4", now(last).orElseThrow().host(), "the reader behind the writer that timed out");
+  }
+
+  /** Readers and writers on many threads: a writer never overlaps anyone. */
+  @Test
+  void aWriterNeverOverlapsAnyoneUnderManyThreads() throws Exception {
+    LockBackend backend = backend(readWrite("p", 1, OptionalInt.of(3)));
+    AtomicInteger readers = new AtomicInteger();
+    AtomicInteger writers = new AtomicInteger();
+    AtomicInteger mostReaders = new AtomicInteger();
+    AtomicInteger overlaps = new AtomicInteger();
+    Concurrently.run(
+        8,
+        Duration.ofSeconds(60),
+        t -> {
+          String host = "host" + t;
+          Mode mode = t % 3 == 0 ? Mode.EXCLUSIVE : Mode.SHARED;
+          for (int i = 0; i < 150; i++) {
+            Optional<Grant> grant =
+                backend.acquire("p", host, mode, NO_LEASE, FOREVER).get(30, TimeUnit.SECONDS);
+            if (mode == Mode.EXCLUSIVE) {
+              if (writers.incrementAndGet() > 1 || readers.get() > 0) {
+                overlaps.incrementAndGet();
+              }
+              Thread.yield();
+              writers.decrementAndGet();
+            } else {
+              mostReaders.accumulateAndGet(readers.incrementAndGet(), Math::max);
+              if (writers.get() > 0) {
+                overlaps.incrementAndGet();
+              }
+              Thread.yield();
+              readers.decrementAndGet();
+            }
+            backend.release("p", host, OptionalLong.of(grant.orElseThrow().token()));
+          }
+        });
+    assertEquals(0, overlaps.get(), "a writer held beside another holder");
+    assertTrue(mostReaders.get() <= 3, "shared holders reached " + mostReaders.get());
+    assertEquals(List.of(), backend.snapshot().get(0).holders());
   }
 
   private static List<String> waiterHosts(LockBackend backend) {

@@ -3,6 +3,8 @@ package io.distributex.testing;
 import io.distributex.core.BackendClosedException;
 import io.distributex.core.Grant;
 import io.distributex.core.LockBackend;
+import io.distributex.core.Mode;
+import io.distributex.core.ModeConflictException;
 import io.distributex.core.Pool;
 import io.distributex.core.PoolSnapshot;
 import io.distributex.core.Release;
@@ -16,9 +18,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,15 +40,17 @@ import net.jqwik.api.Tuple;
 
 /**
  * A model-based test of any {@link LockBackend}: random sequences of calls on one pool by four
- * hosts, with the clock moved by hand, each checked against {@link LockModel} after every step.
+ * hosts, shared and exclusive, with the clock moved by hand, each checked against {@link LockModel} after every step.
  * A backend's test extends this class and says how to build the backend.
  *
  * <p>After every step it compares the answer of the call (grant or not, host, token, acquired,
  * expiry), the state of every future {@link LockBackend#acquire} ever returned, {@link
  * LockBackend#snapshot()} (holders in grant order, waiters in queue order) and {@link
  * LockBackend#isCurrent} for every token seen; it asserts that every new grant's token is larger
- * than every earlier one, that the pool never has more holders than {@code maxlocks}, and that no
- * host both holds and waits. At the end of each try the backend is closed and every pending
+ * than every earlier one, that the pool never has more exclusive holders than {@code maxlocks}, more
+ * shared ones than {@code maxshared}, or holders of both modes, and that no host both holds and
+ * waits; a get or wait in the other mode than the host holds must be refused with {@link
+ * ModeConflictException} and change nothing. At the end of each try the backend is closed and every pending
  * acquire must fail with {@link BackendClosedException}.
  *
  * <p>Deadlines are compared to the millisecond: the backend must schedule its expiries and wait
@@ -85,7 +91,9 @@ public abstract class LockBackendModelProperties {
             Duration.ofMillis(scenario.expireMillis()),
             scenario.maxlocks(),
             Set.of(),
-            false);
+            false,
+            Duration.ZERO,
+            scenario.maxShared() == 0 ? OptionalInt.empty() : OptionalInt.of(scenario.maxShared()));
     ManualTimeSource time = new ManualTimeSource(START_MILLIS);
     LockBackend first = newBackend(List.of(pool), time);
     Run run = new Run(scenario, pool, time, first, old -> restart(old, List.of(pool), time));
@@ -130,6 +138,7 @@ public abstract class LockBackendModelProperties {
   public Arbitrary<Scenario> scenarios() {
     return Combinators.combine(
             Arbitraries.integers().between(1, 3),
+            Arbitraries.of(0, 0, 1, 2),
             Arbitraries.of(0L, 3000L),
             actions().list().ofMaxSize(60).withSizeDistribution(RandomDistribution.uniform()))
         .as(Scenario::new);
@@ -138,6 +147,7 @@ public abstract class LockBackendModelProperties {
   /** One random step; a subclass may build further properties from it. */
   public static Arbitrary<Action> actions() {
     Arbitrary<String> hosts = Arbitraries.of(HOSTS);
+    Arbitrary<Mode> modes = Arbitraries.of(Mode.class);
     Arbitrary<Long> leases = Arbitraries.of(0L, 1000L, 5000L);
     Arbitrary<Long> timeouts = Arbitraries.of(-1L, 0L, 2000L, 4000L);
     Arbitrary<TokenUse> tokens = Arbitraries.of(TokenUse.class);
@@ -148,8 +158,8 @@ public abstract class LockBackendModelProperties {
                 Tuple.of(1, Arbitraries.longs().between(1, 4000))));
     return Arbitraries.frequencyOf(
         List.of(
-            Tuple.of(5, Combinators.combine(hosts, leases, timeouts).as(Acquire::new)),
-            Tuple.of(2, Combinators.combine(hosts, leases).as(TryAcquire::new)),
+            Tuple.of(5, Combinators.combine(hosts, modes, leases, timeouts).as(Acquire::new)),
+            Tuple.of(2, Combinators.combine(hosts, modes, leases).as(TryAcquire::new)),
             Tuple.of(3, Combinators.combine(hosts, tokens).as(ReleaseSlot::new)),
             Tuple.of(2, Combinators.combine(hosts, tokens).as(Renew::new)),
             Tuple.of(1, Arbitraries.just(new Restart())),
@@ -158,11 +168,12 @@ public abstract class LockBackendModelProperties {
             Tuple.of(4, advances.map(Advance::new))));
   }
 
-  /** One try: the pool's settings and the calls to make. */
-  public record Scenario(int maxlocks, long expireMillis, List<Action> actions) {
+  /** One try: the pool's settings ({@code maxShared} 0: no bound) and the calls to make. */
+  public record Scenario(int maxlocks, int maxShared, long expireMillis, List<Action> actions) {
     @Override
     public String toString() {
-      return "maxlocks=" + maxlocks + " expire=" + expireMillis + " " + actions;
+      return "maxlocks=" + maxlocks + " maxshared=" + maxShared + " expire=" + expireMillis + " "
+          + actions;
     }
   }
 
@@ -179,19 +190,20 @@ public abstract class LockBackendModelProperties {
   /** One call, or a move of the clock. */
   public sealed interface Action {}
 
-  /** {@code tryAcquire(host, lease)}; lease 0: none. */
-  public record TryAcquire(String host, long leaseMillis) implements Action {
+  /** {@code tryAcquire(host, mode, lease)}; lease 0: none. */
+  public record TryAcquire(String host, Mode mode, long leaseMillis) implements Action {
     @Override
     public String toString() {
-      return "tryAcquire(" + host + ", lease=" + millis(leaseMillis) + ")";
+      return "tryAcquire(" + host + ", " + mode.label() + ", lease=" + millis(leaseMillis) + ")";
     }
   }
 
-  /** {@code acquire(host, lease, timeout)}; lease 0: none; timeout -1: none. */
-  public record Acquire(String host, long leaseMillis, long timeoutMillis) implements Action {
+  /** {@code acquire(host, mode, lease, timeout)}; lease 0: none; timeout -1: none. */
+  public record Acquire(String host, Mode mode, long leaseMillis, long timeoutMillis)
+      implements Action {
     @Override
     public String toString() {
-      return "acquire(" + host + ", lease=" + millis(leaseMillis) + ", timeout="
+      return "acquire(" + host + ", " + mode.label() + ", lease=" + millis(leaseMillis) + ", timeout="
           + (timeoutMillis < 0 ? "none" : Long.toString(timeoutMillis)) + ")";
     }
   }
@@ -287,20 +299,34 @@ public abstract class LockBackendModelProperties {
 
     void step(Action action) {
       String answer = "";
-      if (action instanceof TryAcquire call) {
+      if (action instanceof TryAcquire call && model.conflict(call.host(), call.mode()).isPresent()) {
+        Mode held = model.conflict(call.host(), call.mode()).get();
+        trace.add(action + " -> refused: holds " + held.label());
+        checkRefused(held, () -> {
+          backend.tryAcquire(pool.name(), call.host(), call.mode(), lease(call.leaseMillis()));
+          return null;
+        });
+      } else if (action instanceof Acquire call && model.conflict(call.host(), call.mode()).isPresent()) {
+        Mode held = model.conflict(call.host(), call.mode()).get();
+        trace.add(action + " -> refused: holds " + held.label());
+        checkRefused(held, () -> backend.acquire(
+            pool.name(), call.host(), call.mode(), lease(call.leaseMillis()), timeout(call.timeoutMillis())));
+      } else if (action instanceof TryAcquire call) {
         Optional<Grant> actual =
-            backend.tryAcquire(pool.name(), call.host(), lease(call.leaseMillis()));
+            backend.tryAcquire(pool.name(), call.host(), call.mode(), lease(call.leaseMillis()));
         Optional<LockModel.ExpectedGrant> expected =
-            model.tryAcquire(call.host(), lease(call.leaseMillis()));
+            model.tryAcquire(call.host(), call.mode(), lease(call.leaseMillis()));
         answer = " -> " + actual;
         trace.add(action + answer);
         checkAnswer(expected, actual);
       } else if (action instanceof Acquire call) {
         CompletableFuture<Optional<Grant>> actual =
             backend.acquire(
-                pool.name(), call.host(), lease(call.leaseMillis()), timeout(call.timeoutMillis()));
+                pool.name(), call.host(), call.mode(), lease(call.leaseMillis()),
+                timeout(call.timeoutMillis()));
         LockModel.FutureModel expected =
-            model.acquire(call.host(), lease(call.leaseMillis()), timeout(call.timeoutMillis()));
+            model.acquire(
+                call.host(), call.mode(), lease(call.leaseMillis()), timeout(call.timeoutMillis()));
         futures.add(actual);
         latestFuture.put(call.host(), expected);
         trace.add(action + " -> future#" + expected.id);
@@ -392,7 +418,12 @@ public abstract class LockBackendModelProperties {
       check(snapshot.pool().equals(pool), () -> "snapshot of another pool: " + snapshot.pool());
 
       // The guarantees, on the backend's own picture.
-      check(snapshot.holders().size() <= pool.maxlocks(), () -> "more holders than maxlocks");
+      long exclusive = snapshot.holders().stream().filter(g -> g.mode() == Mode.EXCLUSIVE).count();
+      long shared = snapshot.holders().size() - exclusive;
+      check(exclusive <= pool.maxlocks(), () -> "more exclusive holders than maxlocks");
+      check(pool.maxShared().isEmpty() || shared <= pool.maxShared().getAsInt(),
+          () -> "more shared holders than maxshared");
+      check(exclusive == 0 || shared == 0, () -> "shared and exclusive holders at once");
       Set<String> holding = snapshot.holders().stream().map(Grant::host).collect(Collectors.toSet());
       Set<String> waiting =
           snapshot.waiters().stream().map(Waiter::host).collect(Collectors.toSet());
@@ -413,7 +444,7 @@ public abstract class LockBackendModelProperties {
       // Waiters, in queue order.
       List<Waiter> waiters =
           model.queue().stream()
-              .map(place -> new Waiter(place.host, Instant.ofEpochMilli(place.since)))
+              .map(place -> new Waiter(place.host, Instant.ofEpochMilli(place.since), place.mode))
               .toList();
       check(waiters.equals(snapshot.waiters()),
           () -> "snapshot waiters " + snapshot.waiters() + ", expected " + waiters);
@@ -462,6 +493,29 @@ public abstract class LockBackendModelProperties {
       }
     }
 
+    /**
+     * A get or wait in the mode the host does not hold: refused with {@link
+     * ModeConflictException} naming the mode held, at once or by the future it returns.
+     */
+    private void checkRefused(Mode held, Supplier<CompletableFuture<Optional<Grant>>> call) {
+      Throwable refusal;
+      try {
+        CompletableFuture<Optional<Grant>> future = call.get();
+        check(future != null && future.isCompletedExceptionally(),
+            () -> "a get or wait in the other mode was not refused"
+                + (future == null ? "" : ": " + describe(future)));
+        refusal = future.handle((granted, failure) -> failure).join();
+        if (refusal instanceof CompletionException wrapped) {
+          refusal = wrapped.getCause();
+        }
+      } catch (ModeConflictException refused) {
+        refusal = refused;
+      }
+      Throwable seen = refusal;
+      check(seen instanceof ModeConflictException conflict && conflict.held() == held,
+          () -> "refused with " + seen + ", expected ModeConflictException (holds " + held + ")");
+    }
+
     private void checkAnswer(Optional<LockModel.ExpectedGrant> expected, Optional<Grant> actual) {
       check(expected.isPresent() == actual.isPresent(),
           () -> "answered " + actual + ", expected " + expected.map(Object::toString).orElse("empty"));
@@ -503,6 +557,7 @@ public abstract class LockBackendModelProperties {
       Supplier<String> problem = () -> what + " is " + actual + ", expected " + expected;
       check(actual.pool().equals(pool.name()), problem);
       check(actual.host().equals(record.host), problem);
+      check(actual.mode() == record.mode, problem);
       check(actual.acquired().equals(Instant.ofEpochMilli(record.acquired)), problem);
       Optional<Instant> expires =
           expected.expires().isPresent()
@@ -564,6 +619,7 @@ public abstract class LockBackendModelProperties {
       StringBuilder message = new StringBuilder(problem.get());
       message.append("\nafter ").append(trace.size()).append(" of ")
           .append(scenario.actions().size()).append(" steps (maxlocks=").append(pool.maxlocks())
+          .append(", maxshared=").append(pool.maxShared())
           .append(", expire=").append(pool.expire().toMillis()).append(", start=")
           .append(START_MILLIS).append("):");
       for (int i = 0; i < trace.size(); i++) {

@@ -1,5 +1,6 @@
 package io.distributex.testing;
 
+import io.distributex.core.Mode;
 import io.distributex.core.Pool;
 import io.distributex.core.Release;
 import java.time.Duration;
@@ -17,13 +18,18 @@ import java.util.function.Consumer;
  * Javadoc of {@link LockBackend}:
  *
  * <ul>
+ *   <li>Modes: exclusive holders number at most {@code maxlocks} and never hold beside a shared
+ *       one; shared holders number at most {@code maxShared} (when set). A host holding in one
+ *       mode that asks in the other is refused ({@link #conflict}) and nothing changes.
  *   <li>{@link #tryAcquire}: a holder renews (new period from its lease, same token); otherwise a
- *       slot is taken only when one is free <em>and</em> nobody waits.
+ *       hold is taken only when the pool admits the mode <em>and</em> nobody waits.
  *   <li>{@link #acquire}: as {@code tryAcquire}; else with timeout zero answers empty at once;
  *       else queues the host at the tail, or, when it is queued already, takes over its place
- *       (the earlier request answers empty; place and {@code since} stay; the new lease and
- *       timeout apply).
- *   <li>{@link #release}: a holder frees its slot, which goes at once to the head(s) of the queue;
+ *       (the earlier request answers empty; place and {@code since} stay; the new mode, lease and
+ *       timeout apply, and the place is granted at once when the pool admits it in its new mode).
+ *   <li>{@link #release}: a holder frees its slot; the head of the queue is granted at once, then
+ *       the next, as long as the pool admits each, stopping at the first it does not (the same
+ *       when a waiter leaves the queue: the places behind it may be admitted now);
  *       a queued host leaves the queue (its request answers empty); a token that differs from
  *       the holder's changes nothing.
  *   <li>{@link #renew}: restarts the hold with the period it was granted for (or that the last
@@ -60,19 +66,22 @@ final class LockModel {
   static final class GrantRecord {
     final int number;
     final String host;
+    final Mode mode;
     final long acquired;
     /** The backend's token for this grant; 0 until the test has observed it. */
     long token;
 
-    GrantRecord(int number, String host, long acquired) {
+    GrantRecord(int number, String host, Mode mode, long acquired) {
       this.number = number;
       this.host = host;
+      this.mode = mode;
       this.acquired = acquired;
     }
 
     @Override
     public String toString() {
-      return "grant#" + number + "(" + host + ", token=" + (token == 0 ? "?" : token) + ")";
+      return "grant#" + number + "(" + host + ", " + mode.label() + ", token="
+          + (token == 0 ? "?" : token) + ")";
     }
   }
 
@@ -120,6 +129,7 @@ final class LockModel {
   static final class QueuedHost {
     final String host;
     final long since;
+    Mode mode;
     Optional<Duration> lease;
     Task timeout;
     FutureModel future;
@@ -131,7 +141,7 @@ final class LockModel {
 
     @Override
     public String toString() {
-      return host + "(since=" + since + ", lease=" + lease.map(Duration::toMillis).orElse(null)
+      return host + "(" + mode.label() + ", since=" + since + ", lease=" + lease.map(Duration::toMillis).orElse(null)
           + ", timeout at=" + (timeout == null ? "none" : Long.toString(timeout.deadline))
           + ", future#" + future.id + ")";
     }
@@ -246,22 +256,31 @@ final class LockModel {
 
   // ---------------------------------------------------------------- operations
 
-  Optional<ExpectedGrant> tryAcquire(String host, Optional<Duration> lease) {
+  /**
+   * The mode {@code host} holds the pool in when it is not {@code mode}: a get or wait in
+   * {@code mode} is then refused and changes nothing (call neither {@link #tryAcquire} nor
+   * {@link #acquire}).
+   */
+  Optional<Mode> conflict(String host, Mode mode) {
+    return holder(host).map(held -> held.grant.mode).filter(held -> held != mode);
+  }
+
+  Optional<ExpectedGrant> tryAcquire(String host, Mode mode, Optional<Duration> lease) {
     Duration period = pool.holdPeriod(lease);
     Optional<Holder> held = holder(host);
     if (held.isPresent()) {
       return Optional.of(restart(held.get(), period).expected());
     }
-    if (holders.size() < pool.maxlocks() && queue.isEmpty()) {
-      return Optional.of(grant(host, period).expected());
+    if (admits(mode) && queue.isEmpty()) {
+      return Optional.of(grant(host, mode, period).expected());
     }
     return Optional.empty();
   }
 
-  FutureModel acquire(String host, Optional<Duration> lease, Optional<Duration> timeout) {
+  FutureModel acquire(String host, Mode mode, Optional<Duration> lease, Optional<Duration> timeout) {
     FutureModel future = new FutureModel(futures.size(), host);
     futures.add(future);
-    Optional<ExpectedGrant> granted = tryAcquire(host, lease);
+    Optional<ExpectedGrant> granted = tryAcquire(host, mode, lease);
     if (granted.isPresent()) {
       future.state = FutureState.GRANTED;
       future.result = granted.get();
@@ -280,6 +299,7 @@ final class LockModel {
       cancel(place.timeout);
       place.future.state = FutureState.EMPTY;
     }
+    place.mode = mode;
     place.lease = lease;
     place.future = future;
     QueuedHost waiting = place;
@@ -287,6 +307,7 @@ final class LockModel {
         timeout.isEmpty()
             ? null
             : schedule(timeout.get().toMillis(), "timeout " + host, () -> timedOut(waiting));
+    handOff(); // a take-over in the other mode may be admitted where the old one was not
     return future;
   }
 
@@ -303,6 +324,7 @@ final class LockModel {
     Optional<QueuedHost> queued = queued(host);
     if (queued.isPresent()) {
       leave(queued.get(), FutureState.EMPTY);
+      handOff();
       return Release.LEFT_QUEUE;
     }
     return Release.NOT_HELD;
@@ -340,6 +362,7 @@ final class LockModel {
             .findFirst()
             .orElseThrow(() -> new IllegalStateException("pending " + future + " is not queued"));
     leave(place, FutureState.CANCELLED);
+    handOff();
     return true;
   }
 
@@ -373,8 +396,21 @@ final class LockModel {
 
   // ---------------------------------------------------------------- internals
 
-  private Holder grant(String host, Duration period) {
-    GrantRecord record = new GrantRecord(grants.size(), host, now);
+  private long holding(Mode mode) {
+    return holders.stream().filter(holder -> holder.grant.mode == mode).count();
+  }
+
+  /** Whether one more holder in {@code mode} fits beside the holders there are. */
+  private boolean admits(Mode mode) {
+    if (mode == Mode.EXCLUSIVE) {
+      return holding(Mode.SHARED) == 0 && holding(Mode.EXCLUSIVE) < pool.maxlocks();
+    }
+    return holding(Mode.EXCLUSIVE) == 0
+        && (pool.maxShared().isEmpty() || holding(Mode.SHARED) < pool.maxShared().getAsInt());
+  }
+
+  private Holder grant(String host, Mode mode, Duration period) {
+    GrantRecord record = new GrantRecord(grants.size(), host, mode, now);
     grants.add(record);
     Holder holder = new Holder(record);
     holders.add(holder);
@@ -412,6 +448,7 @@ final class LockModel {
       throw new IllegalStateException("timeout of a waiter that left: " + place);
     }
     leave(place, FutureState.EMPTY);
+    handOff();
   }
 
   private void end(Holder holder) {
@@ -428,13 +465,13 @@ final class LockModel {
     place.future.state = answer;
   }
 
-  /** Gives free slots to the head of the queue, in order, until slots or waiters run out. */
+  /** Grants the head of the queue, then the next, until the pool does not admit the head. */
   private void handOff() {
-    while (holders.size() < pool.maxlocks() && !queue.isEmpty()) {
+    while (!queue.isEmpty() && admits(queue.get(0).mode)) {
       QueuedHost next = queue.remove(0);
       cancel(next.timeout);
       next.timeout = null;
-      Holder holder = grant(next.host, pool.holdPeriod(next.lease));
+      Holder holder = grant(next.host, next.mode, pool.holdPeriod(next.lease));
       next.future.state = FutureState.GRANTED;
       next.future.result = holder.expected();
     }
@@ -461,8 +498,11 @@ final class LockModel {
 
   /** Throws {@link IllegalStateException} when the model itself broke a guarantee. */
   void checkInvariants() {
-    check(holders.size() <= pool.maxlocks(), "more holders than maxlocks");
-    check(queue.isEmpty() || holders.size() == pool.maxlocks(), "a waiter while a slot is free");
+    check(holding(Mode.EXCLUSIVE) <= pool.maxlocks(), "more exclusive holders than maxlocks");
+    check(pool.maxShared().isEmpty() || holding(Mode.SHARED) <= pool.maxShared().getAsInt(),
+        "more shared holders than maxshared");
+    check(holding(Mode.EXCLUSIVE) == 0 || holding(Mode.SHARED) == 0, "holders of both modes");
+    check(queue.isEmpty() || !admits(queue.get(0).mode), "a waiter the pool admits");
     for (Holder holder : holders) {
       check(queued(holder.host()).isEmpty(), "a host both holds and waits: " + holder.host());
       check(holders.stream().filter(other -> other.host().equals(holder.host())).count() == 1,
@@ -488,8 +528,8 @@ final class LockModel {
 
   /** A picture for failure messages. */
   void describeTo(Consumer<String> out) {
-    out.accept("model at " + now + ": maxlocks=" + pool.maxlocks() + " expire="
-        + pool.expire().toMillis());
+    out.accept("model at " + now + ": maxlocks=" + pool.maxlocks() + " maxshared="
+        + pool.maxShared() + " expire=" + pool.expire().toMillis());
     out.accept("  holders " + holders);
     out.accept("  queue   " + queue);
     List<Task> pending = new ArrayList<>(tasks);

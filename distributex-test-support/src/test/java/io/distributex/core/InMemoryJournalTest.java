@@ -109,9 +109,9 @@ class InMemoryJournalTest {
     InMemoryPool pool =
         new InMemoryPool(pool("p", 0), time, new io.distributex.core.spi.TokenSequence(time),
             new io.distributex.core.spi.WaiterLimit(100), LockListener.NONE, new PoolJournal(journal, "p"));
-    pool.tryAcquire("a", NO_LEASE).orElseThrow();
-    pool.tryAcquire("b", NO_LEASE).orElseThrow();
-    CompletableFuture<Optional<Grant>> waiting = pool.acquire("w", NO_LEASE, Optional.empty());
+    pool.tryAcquire("a", Mode.EXCLUSIVE, NO_LEASE).orElseThrow();
+    pool.tryAcquire("b", Mode.EXCLUSIVE, NO_LEASE).orElseThrow();
+    CompletableFuture<Optional<Grant>> waiting = pool.acquire("w", Mode.EXCLUSIVE, NO_LEASE, Optional.empty());
 
     full.set(true);
     JournalUnavailableException refused =
@@ -122,12 +122,12 @@ class InMemoryJournalTest {
     time.advance(0); // the grant nobody was told of is taken back on the timer's thread
     assertEquals(List.of("b"), pool.snapshot().holders().stream().map(Grant::host).toList(),
         "the grant that could not be written was taken back");
-    assertThrows(JournalUnavailableException.class, () -> pool.tryAcquire("c", NO_LEASE));
+    assertThrows(JournalUnavailableException.class, () -> pool.tryAcquire("c", Mode.EXCLUSIVE, NO_LEASE));
     assertThrows(JournalUnavailableException.class, journal::checkAvailable);
 
     full.set(false);
     JournalTest.awaitAvailable(journal);
-    assertEquals("c", pool.tryAcquire("c", NO_LEASE).orElseThrow().host());
+    assertEquals("c", pool.tryAcquire("c", Mode.EXCLUSIVE, NO_LEASE).orElseThrow().host());
     pool.close();
     journal.close();
     assertFalse(waiting.isCancelled());
@@ -152,7 +152,7 @@ class InMemoryJournalTest {
     try (Journal journal = Journal.open(file, time, channels)) {
       failReopen.set(true);
       for (int token = 1; token <= 3_000; token++) { // enough for a compaction, one record a batch
-        journal.append(new JournalRecord.Held("p", "h" + (token % 3), token, 0, 60_000, Long.MAX_VALUE - 1))
+        journal.append(new JournalRecord.Held("p", "h" + (token % 3), Mode.EXCLUSIVE, token, 0, 60_000, Long.MAX_VALUE - 1))
             .await();
         try {
           journal.checkAvailable();
@@ -162,10 +162,10 @@ class InMemoryJournalTest {
       }
       assertThrows(JournalUnavailableException.class, journal::checkAvailable);
       assertThrows(JournalUnavailableException.class,
-          () -> journal.append(new JournalRecord.Held("p", "lost?", 9_999, 0, 60_000, Long.MAX_VALUE - 1)).await());
+          () -> journal.append(new JournalRecord.Held("p", "lost?", Mode.EXCLUSIVE, 9_999, 0, 60_000, Long.MAX_VALUE - 1)).await());
       failReopen.set(false);
       JournalTest.awaitAvailable(journal);
-      journal.append(new JournalRecord.Held("p", "after", 10_000, 0, 60_000, Long.MAX_VALUE - 1)).await();
+      journal.append(new JournalRecord.Held("p", "after", Mode.EXCLUSIVE, 10_000, 0, 60_000, Long.MAX_VALUE - 1)).await();
     }
     try (Journal reopened = Journal.open(file, time)) {
       List<String> hosts = reopened.state().holds("p").stream().map(JournalRecord.Held::host).toList();

@@ -31,7 +31,7 @@ class JournalTest {
   }
 
   private static Held held(String host, long token) {
-    return new Held("p", host, token, 1_000, 60_000, Long.MAX_VALUE - 1);
+    return new Held("p", host, Mode.EXCLUSIVE, token, 1_000, 60_000, Long.MAX_VALUE - 1);
   }
 
   /** Writes {@code records} one batch each and closes. */
@@ -55,6 +55,22 @@ class JournalTest {
       assertEquals(List.of(5_000L), journal.state().closedUntil("p"));
       assertEquals(12, journal.state().maxToken());
     }
+  }
+
+  /**
+   * A shared hold comes back shared; an exclusive one is written as before shared holds (type 1),
+   * so a journal written by an earlier version reads as exclusive holds.
+   */
+  @Test
+  void aHoldComesBackInItsModeAndAnExclusiveRecordIsWrittenAsBeforeModes() {
+    Held reader = new Held("p", "r", Mode.SHARED, 13, 1_000, 60_000, Long.MAX_VALUE - 1);
+    write(List.of(held("a", 10), reader));
+    try (Journal journal = Journal.open(file(), TIME)) {
+      assertEquals(List.of(held("a", 10), reader), journal.state().holds("p"));
+    }
+    byte[] exclusive = JournalRecord.encode(held("a", 10));
+    assertEquals(1, exclusive[JournalRecord.FRAME], "the type of a hold before modes");
+    assertEquals(5, JournalRecord.encode(reader)[JournalRecord.FRAME]);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.distributex.core.shared;
 
+import io.distributex.core.Mode;
 import io.distributex.core.TimeSource;
 import io.distributex.core.spi.PendingAcquire;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.util.Optional;
 final class LocalWait {
   final long id;
   final String host;
+  final Mode mode;
   final Optional<Duration> lease;
   final long giveUpAt;
   final PendingAcquire future;
@@ -21,9 +23,11 @@ final class LocalWait {
   volatile TimeSource.Cancellable timeout;
   boolean reserved;
 
-  LocalWait(long id, String host, Optional<Duration> lease, long giveUpAt, PendingAcquire future) {
+  LocalWait(
+      long id, String host, Mode mode, Optional<Duration> lease, long giveUpAt, PendingAcquire future) {
     this.id = id;
     this.host = host;
+    this.mode = mode;
     this.lease = lease;
     this.giveUpAt = giveUpAt;
     this.future = future;

@@ -4,6 +4,7 @@ import io.distributex.core.BackendClosedException;
 import io.distributex.core.BackendUnavailableException;
 import io.distributex.core.Grant;
 import io.distributex.core.LockListener;
+import io.distributex.core.Mode;
 import io.distributex.core.Pool;
 import io.distributex.core.PoolSnapshot;
 import io.distributex.core.Release;
@@ -49,8 +50,8 @@ import java.util.function.Supplier;
  */
 final class SharedStatePool implements PoolState {
   private static final System.Logger LOG = System.getLogger(SharedStatePool.class.getName());
-  /** The most one queue place takes in the pool's value: two names and six numbers. */
-  private static final int MAX_PLACE_BYTES = 2 * (2 + 255) + 6 * 8;
+  /** The most one queue place takes in the pool's value: two names, six numbers and a mode. */
+  private static final int MAX_PLACE_BYTES = 2 * (2 + 255) + 6 * 8 + 1;
 
   private final Pool pool;
   private final PoolValues store;
@@ -130,18 +131,18 @@ final class SharedStatePool implements PoolState {
   }
 
   @Override
-  public Optional<Grant> tryAcquire(String host, Optional<Duration> lease) {
-    return change(edit -> edit.tryAcquire(host, lease)).map(this::grant);
+  public Optional<Grant> tryAcquire(String host, Mode mode, Optional<Duration> lease) {
+    return change(edit -> edit.tryAcquire(host, mode, lease)).map(this::grant);
   }
 
   @Override
   public CompletableFuture<Optional<Grant>> acquire(
-      String host, Optional<Duration> lease, Optional<Duration> timeout) {
+      String host, Mode mode, Optional<Duration> lease, Optional<Duration> timeout) {
     long waitId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
     PendingAcquire future = new PendingAcquire(pending -> cancel(waitId));
     long giveUpAt =
         timeout.map(limit -> time.currentTimeMillis() + limit.toMillis()).orElse(Long.MAX_VALUE);
-    LocalWait wait = new LocalWait(waitId, host, lease, giveUpAt, future);
+    LocalWait wait = new LocalWait(waitId, host, mode, lease, giveUpAt, future);
     register(wait);
     // Armed before the wait can be answered, so that answering it always disarms it.
     timeout.ifPresent(
@@ -151,12 +152,13 @@ final class SharedStatePool implements PoolState {
       now =
           change(
               edit -> {
-                Optional<StoredGrant> granted = edit.tryAcquire(host, lease);
+                Optional<StoredGrant> granted = edit.tryAcquire(host, mode, lease);
                 if (granted.isEmpty() && timeout.filter(Duration::isZero).isEmpty()) {
                   checkSize(edit);
                   reserve(wait);
                   edit.enqueue(
-                      host, waitId, lease, time.currentTimeMillis() + timing.staleAfterMs(), giveUpAt);
+                      host, mode, waitId, lease, time.currentTimeMillis() + timing.staleAfterMs(),
+                      giveUpAt);
                 }
                 return granted;
               },
@@ -203,7 +205,8 @@ final class SharedStatePool implements PoolState {
         pool,
         state.holders().stream().map(this::grant).toList(),
         state.queue().stream()
-            .map(queued -> new Waiter(queued.host(), Instant.ofEpochMilli(queued.since())))
+            .map(queued ->
+                new Waiter(queued.host(), Instant.ofEpochMilli(queued.since()), queued.mode()))
             .toList(),
         closedUntil.stream().max(Long::compare).map(Instant::ofEpochMilli));
   }
@@ -390,7 +393,8 @@ final class SharedStatePool implements PoolState {
           && !edit.holds(wait.host) && wait.giveUpAt > now) {
         // The store lost the pool (a restart, an eviction): put our waiter back in line. One whose
         // host holds or waits meanwhile, or whose time is up, is answered by settle().
-        edit.enqueue(wait.host, wait.id, wait.lease, now + timing.staleAfterMs(), wait.giveUpAt);
+        edit.enqueue(
+            wait.host, wait.mode, wait.id, wait.lease, now + timing.staleAfterMs(), wait.giveUpAt);
       }
     }
     edit.confirm(ids);

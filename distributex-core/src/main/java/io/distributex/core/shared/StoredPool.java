@@ -1,6 +1,7 @@
 package io.distributex.core.shared;
 
 import io.distributex.core.Grant;
+import io.distributex.core.Mode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -13,8 +14,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One pool's state as a {@link SharedStore} keeps it, one value per pool: the holders,
- * the FIFO queue of every server, the last token, the epoch (a random number chosen when the
+ * One pool's state as a {@link SharedStore} keeps it, one value per pool: the holders and
+ * the FIFO queue of every server (each with its mode), the last token, the epoch (a random number chosen when the
  * value was created, so a server can tell that the store lost the value and started afresh) and
  * the version (counting the writes of this epoch, so a server can tell an older read from a
  * newer one). Deadlines that fall on the same millisecond are handled in the order they were set,
@@ -42,7 +43,10 @@ record StoredPool(
     long restoreMs,
     long restoredEpoch,
     long restoredVersion) {
-  private static final byte FORMAT = 7;
+  /** The format written: 8 added each holder's and waiter's mode. */
+  private static final byte FORMAT = 8;
+  /** The format before modes, still read (a cluster being upgraded): every hold is exclusive. */
+  private static final byte FORMAT_WITHOUT_MODES = 7;
 
   /** How many ids of waits whose place was dropped (see {@link #lost}) the value remembers. */
   static final int LOST_REMEMBERED = 256;
@@ -83,6 +87,7 @@ record StoredPool(
    * @param claimed whether the holder has asked for the hold again (a repeated get or wait, a
    *     renewal) and been answered with it: then it is never {@linkplain
    *     LockBackend#withdraw withdrawn} as undelivered
+   * @param mode how the slot is held
    */
   record StoredGrant(
       String host,
@@ -93,10 +98,11 @@ record StoredPool(
       long waitId,
       long confirmBy,
       long order,
-      boolean claimed) {
+      boolean claimed,
+      Mode mode) {
     /** Delivered to its waiter's server. */
     StoredGrant confirmed() {
-      return new StoredGrant(host, token, acquired, periodMs, expiresAt, waitId, 0, order, claimed);
+      return new StoredGrant(host, token, acquired, periodMs, expiresAt, waitId, 0, order, claimed, mode);
     }
 
     /** Restarted at the holder's own request: delivered, and claimed. */
@@ -106,7 +112,8 @@ record StoredPool(
 
     /** Restarted as the answer to the holder's wait {@code newWaitId}: delivered, and claimed. */
     StoredGrant answering(long newWaitId, long newPeriodMs, long newExpiresAt, long newOrder) {
-      return new StoredGrant(host, token, acquired, newPeriodMs, newExpiresAt, newWaitId, 0, newOrder, true);
+      return new StoredGrant(
+          host, token, acquired, newPeriodMs, newExpiresAt, newWaitId, 0, newOrder, true, mode);
     }
 
     Grant grant(String pool) {
@@ -115,7 +122,8 @@ record StoredPool(
           host,
           token,
           Instant.ofEpochMilli(acquired),
-          expiresAt == Long.MAX_VALUE ? Optional.empty() : Optional.of(Instant.ofEpochMilli(expiresAt)));
+          expiresAt == Long.MAX_VALUE ? Optional.empty() : Optional.of(Instant.ofEpochMilli(expiresAt)),
+          mode);
     }
   }
 
@@ -128,6 +136,7 @@ record StoredPool(
    * @param staleAt epoch ms after which the place is dropped unless its server renews it
    * @param giveUpAt epoch ms when the wait times out; {@link Long#MAX_VALUE} when never
    * @param order when {@code giveUpAt} was set, among the pool's deadlines
+   * @param mode the mode asked for
    */
   record StoredWait(
       String host,
@@ -137,7 +146,8 @@ record StoredPool(
       long leaseMs,
       long staleAt,
       long giveUpAt,
-      long order) {}
+      long order,
+      Mode mode) {}
 
   byte[] encode() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 48 * (holders.size() + queue.size()));
@@ -162,6 +172,7 @@ record StoredPool(
         out.writeLong(holder.confirmBy());
         out.writeLong(holder.order());
         out.writeBoolean(holder.claimed());
+        out.writeBoolean(holder.mode() == Mode.SHARED);
       }
       out.writeInt(lost.size());
       for (long waitId : lost) {
@@ -181,6 +192,7 @@ record StoredPool(
         out.writeLong(queued.staleAt());
         out.writeLong(queued.giveUpAt());
         out.writeLong(queued.order());
+        out.writeBoolean(queued.mode() == Mode.SHARED);
       }
     } catch (IOException impossible) {
       throw new UncheckedIOException(impossible);
@@ -188,12 +200,17 @@ record StoredPool(
     return bytes.toByteArray();
   }
 
-  /** Reads what {@link #encode} wrote; anything else is an {@link IllegalArgumentException}. */
+  /**
+   * Reads what {@link #encode} wrote, or the format before modes (every hold and wait exclusive);
+   * anything else is an {@link IllegalArgumentException}.
+   */
   static StoredPool decode(byte[] value) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
-      if (in.readByte() != FORMAT) {
+      byte format = in.readByte();
+      if (format != FORMAT && format != FORMAT_WITHOUT_MODES) {
         throw new IllegalArgumentException("unknown pool state format");
       }
+      boolean modes = format == FORMAT;
       long epoch = in.readLong();
       long version = in.readLong();
       long lastToken = in.readLong();
@@ -215,7 +232,8 @@ record StoredPool(
                 in.readLong(),
                 in.readLong(),
                 in.readLong(),
-                in.readBoolean()));
+                in.readBoolean(),
+                modes ? mode(in) : Mode.EXCLUSIVE));
       }
       int lostCount = in.readInt();
       if (lostCount < 0 || lostCount > LOST_REMEMBERED) {
@@ -245,7 +263,8 @@ record StoredPool(
                 in.readLong(),
                 in.readLong(),
                 in.readLong(),
-                in.readLong()));
+                in.readLong(),
+                modes ? mode(in) : Mode.EXCLUSIVE));
       }
       return new StoredPool(
           epoch,
@@ -263,5 +282,9 @@ record StoredPool(
     } catch (IOException truncated) {
       throw new IllegalArgumentException("corrupt pool state: " + truncated, truncated);
     }
+  }
+
+  private static Mode mode(DataInputStream in) throws IOException {
+    return in.readBoolean() ? Mode.SHARED : Mode.EXCLUSIVE;
   }
 }

@@ -2,10 +2,13 @@ package io.distributex.core.shared;
 
 import io.distributex.core.Grant;
 import io.distributex.core.LockListener;
+import io.distributex.core.Mode;
+import io.distributex.core.ModeConflictException;
 import io.distributex.core.Pool;
 import io.distributex.core.Release;
 import io.distributex.core.shared.StoredPool.StoredGrant;
 import io.distributex.core.shared.StoredPool.StoredWait;
+import io.distributex.core.spi.Occupancy;
 import io.distributex.core.spi.TokenSequence;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -200,7 +203,7 @@ final class StoredPoolChange {
       if (holders.stream().anyMatch(h -> h.host().equals(hold.host()) || h.token() == hold.token())) {
         continue; // back already, or its host was granted the pool again
       }
-      if (holders.size() + closed.size() >= pool.maxlocks()) {
+      if (!occupancy().admits(pool, hold.mode())) {
         unrestored.add(hold);
         continue;
       }
@@ -214,12 +217,13 @@ final class StoredPoolChange {
               hold.waitId(),
               hold.confirmBy(),
               order(Duration.ofMillis(hold.periodMs())),
-              hold.claimed()));
+              hold.claimed(),
+              hold.mode()));
       raiseTokens(hold.token());
       restored = true;
     }
     for (long until : from.closedUntil()) {
-      if (!closed.contains(until) && holders.size() + closed.size() < pool.maxlocks()) {
+      if (!closed.contains(until) && occupancy().admits(pool, Mode.EXCLUSIVE)) {
         closed.add(until);
         restored = true;
       }
@@ -311,6 +315,7 @@ final class StoredPoolChange {
           lose(left.waitId()); // its server stopped renewing it
         }
         changed = true;
+        handOff(); // the places behind it may be admitted now
       } else {
         handOff(); // a pool that the store lost and this server queued into again
         return;
@@ -357,24 +362,32 @@ final class StoredPoolChange {
                 queued.leaseMs(),
                 staleAt,
                 queued.giveUpAt(),
-                queued.order()));
+                queued.order(),
+                queued.mode()));
         changed = true;
       }
     }
   }
 
-  /** The host's slot now if it holds or one is free and nobody waits: {@code /get/}. */
-  Optional<StoredGrant> tryAcquire(String host, Optional<Duration> lease) {
+  /**
+   * The host's hold now if it holds in {@code mode}, or if the pool admits it and nobody waits:
+   * {@code /get/}. Throws {@link ModeConflictException}, changing nothing, when the host holds in
+   * the other mode.
+   */
+  Optional<StoredGrant> tryAcquire(String host, Mode mode, Optional<Duration> lease) {
     int held = holderIndex(host);
     if (held >= 0) {
+      if (holders.get(held).mode() != mode) {
+        throw new ModeConflictException(pool.name(), host, holders.get(held).mode());
+      }
       // In the restore window a hold put back may be one that had ended (see restore): its host
       // is answered once the window is over (a wait is queued, and answered by handOff).
       return restoring() ? Optional.empty() : Optional.of(renew(held, pool.holdPeriod(lease)));
     }
-    if (holders.size() < openSlots() && queue.isEmpty()) {
+    if (queue.isEmpty() && admits(mode)) {
       // A random id, as a wait's: the grant is told apart from a later one with the same token.
       long grantId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
-      StoredGrant granted = grant(host, pool.holdPeriod(lease), grantId, 0);
+      StoredGrant granted = grant(host, mode, pool.holdPeriod(lease), grantId, 0);
       directGrants.add(granted);
       Grant grant = granted.grant(pool.name());
       events.add(listener -> listener.granted(grant, Optional.empty()));
@@ -384,28 +397,35 @@ final class StoredPoolChange {
   }
 
   /**
-   * Puts the host in line, or gives its existing place (and time in line) to this wait.
+   * Puts the host in line, or gives its existing place (and time in line) to this wait, granted
+   * at once when the pool admits it in its new mode.
    *
    * @param giveUpAt when the wait times out; {@link Long#MAX_VALUE} for never
    */
-  void enqueue(String host, long waitId, Optional<Duration> lease, long staleAt, long giveUpAt) {
+  void enqueue(
+      String host, Mode mode, long waitId, Optional<Duration> lease, long staleAt, long giveUpAt) {
     long leaseMs = lease.map(Duration::toMillis).orElse(0L);
     long order = giveUpAt == Long.MAX_VALUE ? 0 : ++lastDeadline;
     changed = true;
     for (int i = 0; i < queue.size(); i++) {
       StoredWait queued = queue.get(i);
       if (queued.host().equals(host)) {
-        queue.set(i, new StoredWait(host, server, waitId, queued.since(), leaseMs, staleAt, giveUpAt, order));
+        queue.set(
+            i, new StoredWait(host, server, waitId, queued.since(), leaseMs, staleAt, giveUpAt, order, mode));
+        handOff(); // taken over in the other mode, the place may be admitted now
         return;
       }
     }
-    queue.add(new StoredWait(host, server, waitId, now, leaseMs, staleAt, giveUpAt, order));
+    queue.add(new StoredWait(host, server, waitId, now, leaseMs, staleAt, giveUpAt, order, mode));
   }
 
   /** Takes the wait {@code waitId} out of line; false when it is not in line. */
   boolean leave(long waitId) {
     boolean left = queue.removeIf(queued -> queued.waitId() == waitId);
     changed |= left;
+    if (left) {
+      handOff(); // the places behind it may be admitted now
+    }
     return left;
   }
 
@@ -420,6 +440,9 @@ final class StoredPoolChange {
     }
     boolean left = queue.removeIf(queued -> queued.host().equals(host));
     changed |= left;
+    if (left) {
+      handOff(); // the places behind it may be admitted now
+    }
     return left ? Release.LEFT_QUEUE : Release.NOT_HELD;
   }
 
@@ -507,11 +530,13 @@ final class StoredPoolChange {
    * The hold of a renewal that came back after the store lost its value: only in the restore
    * window, where nothing has been granted since the loss, so the token can only be one granted
    * before it; only while a slot is free for it; and only for a token no holder has and that is
-   * not from the future (a token is at most the granting server's clock in microseconds).
+   * not from the future (a token is at most the granting server's clock in microseconds). A
+   * renewal does not tell the mode of its hold, so the hold comes back exclusive: never less
+   * than it was.
    */
   private Optional<StoredGrant> restoreRenewed(
       String host, OptionalLong token, Optional<Duration> lease) {
-    if (token.isEmpty() || !restoring() || holders.size() + closed.size() >= pool.maxlocks()) {
+    if (token.isEmpty() || !restoring() || !occupancy().admits(pool, Mode.EXCLUSIVE)) {
       return Optional.empty();
     }
     long held = token.getAsLong();
@@ -522,7 +547,9 @@ final class StoredPoolChange {
     Duration period = pool.holdPeriod(lease);
     long grantId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
     StoredGrant restored =
-        new StoredGrant(host, held, now, period.toMillis(), deadline(period), grantId, 0, order(period), true);
+        new StoredGrant(
+            host, held, now, period.toMillis(), deadline(period), grantId, 0, order(period), true,
+            Mode.EXCLUSIVE);
     holders.add(restored);
     raiseTokens(held);
     changed = true;
@@ -536,21 +563,30 @@ final class StoredPoolChange {
     }
   }
 
-  /** The slots not kept closed by lock-delay; none in the restore window. */
-  private int openSlots() {
-    return restoring() ? 0 : pool.maxlocks() - closed.size();
+  /** Whether the pool admits one more holder in {@code mode}; none in the restore window. */
+  private boolean admits(Mode mode) {
+    return !restoring() && occupancy().admits(pool, mode);
   }
 
+  private Occupancy occupancy() {
+    return Occupancy.of(holders, StoredGrant::mode, closed.size());
+  }
+
+  /** Grants the head of the queue, in order, until the pool cannot admit the next one. */
   private void handOff() {
-    if (!restoring()) {
-      answerQueuedHolders();
+    if (restoring()) {
+      return;
     }
-    while (holders.size() < openSlots() && !queue.isEmpty()) {
+    answerQueuedHolders();
+    Occupancy occupancy = occupancy(); // counted once: readers granted together cost one pass
+    while (!queue.isEmpty() && occupancy.admits(pool, queue.get(0).mode())) {
       StoredWait next = queue.remove(0);
+      occupancy = occupancy.with(next.mode());
       boolean delivered = next.server().equals(server) && liveWaits.contains(next.waitId());
       long confirmBy = delivered ? 0 : now + confirmWithinMs;
       Grant grant =
-          grant(next.host(), pool.holdPeriod(leaseOf(next)), next.waitId(), confirmBy).grant(pool.name());
+          grant(next.host(), next.mode(), pool.holdPeriod(leaseOf(next)), next.waitId(), confirmBy)
+              .grant(pool.name());
       Optional<Duration> waited = Optional.of(Duration.ofMillis(now - next.since()));
       events.add(listener -> listener.granted(grant, waited));
     }
@@ -579,11 +615,12 @@ final class StoredPoolChange {
     return place.leaseMs() == 0 ? Optional.empty() : Optional.of(Duration.ofMillis(place.leaseMs()));
   }
 
-  private StoredGrant grant(String host, Duration period, long waitId, long confirmBy) {
+  private StoredGrant grant(String host, Mode mode, Duration period, long waitId, long confirmBy) {
     lastToken = Math.max(lastToken + 1, now * TokenSequence.PER_MILLI);
     StoredGrant holder =
         new StoredGrant(
-            host, lastToken, now, period.toMillis(), deadline(period), waitId, confirmBy, order(period), false);
+            host, lastToken, now, period.toMillis(), deadline(period), waitId, confirmBy, order(period),
+            false, mode);
     holders.add(holder);
     changed = true;
     return holder;

@@ -1,6 +1,7 @@
 package io.distributex.core.spi;
 
 import io.distributex.core.Grant;
+import io.distributex.core.Mode;
 import io.distributex.core.Pool;
 import io.distributex.core.PoolSnapshot;
 import io.distributex.core.Release;
@@ -16,10 +17,10 @@ import java.util.concurrent.CompletableFuture;
 public interface PoolState {
   Pool pool();
 
-  Optional<Grant> tryAcquire(String host, Optional<Duration> lease);
+  Optional<Grant> tryAcquire(String host, Mode mode, Optional<Duration> lease);
 
   CompletableFuture<Optional<Grant>> acquire(
-      String host, Optional<Duration> lease, Optional<Duration> timeout);
+      String host, Mode mode, Optional<Duration> lease, Optional<Duration> timeout);
 
   Release release(String host, OptionalLong token);
 

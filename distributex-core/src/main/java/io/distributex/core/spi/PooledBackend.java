@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import com.google.common.collect.ImmutableMap;
 import io.distributex.core.Grant;
 import io.distributex.core.LockBackend;
+import io.distributex.core.Mode;
 import io.distributex.core.Names;
 import io.distributex.core.Pool;
 import io.distributex.core.PoolSnapshot;
@@ -42,14 +43,15 @@ public abstract class PooledBackend implements LockBackend {
   }
 
   @Override
-  public final Optional<Grant> tryAcquire(String pool, String host, Optional<Duration> lease) {
-    return state(pool).tryAcquire(Names.check("host", host), lease);
+  public final Optional<Grant> tryAcquire(
+      String pool, String host, Mode mode, Optional<Duration> lease) {
+    return state(pool).tryAcquire(Names.check("host", host), mode, lease);
   }
 
   @Override
   public final CompletableFuture<Optional<Grant>> acquire(
-      String pool, String host, Optional<Duration> lease, Optional<Duration> timeout) {
-    return state(pool).acquire(Names.check("host", host), lease, timeout);
+      String pool, String host, Mode mode, Optional<Duration> lease, Optional<Duration> timeout) {
+    return state(pool).acquire(Names.check("host", host), mode, lease, timeout);
   }
 
   @Override

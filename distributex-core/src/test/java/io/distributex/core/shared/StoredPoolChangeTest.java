@@ -1,13 +1,20 @@
 package io.distributex.core.shared;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.distributex.core.Mode;
+import io.distributex.core.ModeConflictException;
 import io.distributex.core.Pool;
 import io.distributex.core.shared.StoredPool.StoredGrant;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -23,7 +30,7 @@ class StoredPoolChangeTest {
   }
 
   private static StoredGrant hold(String host, long token, long expiresAt) {
-    return new StoredGrant(host, token, NOW - 1_000, 15_000, expiresAt, 99, 0, 1, true);
+    return new StoredGrant(host, token, NOW - 1_000, 15_000, expiresAt, 99, 0, 1, true, Mode.EXCLUSIVE);
   }
 
   /**
@@ -40,8 +47,8 @@ class StoredPoolChangeTest {
     created.restore(
         new RememberedPool.Restoration(List.of(hold("a", seenToken - 5, NOW + 14_000)), List.of(), seenToken, true, Optional.empty(), RememberedPool.Seen.NOTHING),
         5_000);
-    assertEquals(Optional.empty(), created.tryAcquire("b", Optional.empty()), "a free slot, but restoring");
-    created.enqueue("c", 43, Optional.empty(), NOW + 10_000, Long.MAX_VALUE);
+    assertEquals(Optional.empty(), created.tryAcquire("b", Mode.EXCLUSIVE, Optional.empty()), "a free slot, but restoring");
+    created.enqueue("c", Mode.EXCLUSIVE, 43, Optional.empty(), NOW + 10_000, Long.MAX_VALUE);
     StoredPool restored = created.result();
     assertEquals(List.of("a"), restored.holders().stream().map(StoredGrant::host).toList());
     assertEquals(seenToken - 5, holder(restored, "a").token());
@@ -92,7 +99,7 @@ class StoredPoolChangeTest {
   @Test
   void aRememberedHoldThatNoLongerFitsIsReportedNotAdded() {
     StoredPoolChange fresh = change(StoredPool.empty(8), NOW, Set.of());
-    fresh.tryAcquire("b", Optional.empty()).orElseThrow();
+    fresh.tryAcquire("b", Mode.EXCLUSIVE, Optional.empty()).orElseThrow();
     StoredPoolChange merge = change(fresh.result(), NOW, Set.of());
     StoredGrant a = hold("a", 5, NOW + 14_000);
     merge.restore(new RememberedPool.Restoration(List.of(a), List.of(), 5, false, Optional.empty(), RememberedPool.Seen.NOTHING), 5_000);
@@ -115,7 +122,7 @@ class StoredPoolChangeTest {
     StoredGrant b = hold("b", tokenB, NOW + 14_000);
     StoredPoolChange byX = change(StoredPool.empty(8), NOW, Set.of());
     byX.restore(restoration(a, new RememberedPool.Seen(5, 3, tokenA, Set.of(tokenA))), 5_000);
-    assertEquals(Optional.empty(), byX.tryAcquire("a", Optional.empty()), "a's host is not answered in the window");
+    assertEquals(Optional.empty(), byX.tryAcquire("a", Mode.EXCLUSIVE, Optional.empty()), "a's host is not answered in the window");
     StoredPool afterX = byX.result();
     assertEquals(List.of("a"), afterX.holders().stream().map(StoredGrant::host).toList());
 
@@ -146,9 +153,9 @@ class StoredPoolChangeTest {
     StoredPoolChange restore =
         new StoredPoolChange(StoredPool.empty(8), two, NOW, "x", Set.of(), 1_000, StoredGrant::expiresAt, u -> u, 0);
     restore.restore(restoration(a, new RememberedPool.Seen(5, 3, a.token(), Set.of(a.token()))), 5_000);
-    assertEquals(Optional.empty(), restore.tryAcquire("a", Optional.empty()));
-    restore.enqueue("c", 43, Optional.empty(), NOW + 10_000, Long.MAX_VALUE);
-    restore.enqueue("a", 44, Optional.of(Duration.ofSeconds(7)), NOW + 10_000, Long.MAX_VALUE);
+    assertEquals(Optional.empty(), restore.tryAcquire("a", Mode.EXCLUSIVE, Optional.empty()));
+    restore.enqueue("c", Mode.EXCLUSIVE, 43, Optional.empty(), NOW + 10_000, Long.MAX_VALUE);
+    restore.enqueue("a", Mode.EXCLUSIVE, 44, Optional.of(Duration.ofSeconds(7)), NOW + 10_000, Long.MAX_VALUE);
     StoredPool restoring = restore.result();
 
     StoredPoolChange over =
@@ -174,9 +181,9 @@ class StoredPoolChangeTest {
   void withdrawingAGrantThatWasNeverStoredNeverEndsALaterOneWithTheSameToken() {
     StoredPool ahead = new StoredPool(7, 3, NOW * 1000 + 500, 0, List.of(), List.of(), List.of(), List.of());
     StoredPoolChange lost = change(ahead, NOW, Set.of());
-    StoredGrant neverStored = lost.tryAcquire("a", Optional.empty()).orElseThrow();
+    StoredGrant neverStored = lost.tryAcquire("a", Mode.EXCLUSIVE, Optional.empty()).orElseThrow();
     StoredPoolChange retry = change(ahead, NOW, Set.of());
-    StoredGrant stored = retry.tryAcquire("a", Optional.empty()).orElseThrow();
+    StoredGrant stored = retry.tryAcquire("a", Mode.EXCLUSIVE, Optional.empty()).orElseThrow();
     assertEquals(neverStored.token(), stored.token(), "the same token, drawn twice");
 
     StoredPoolChange withdrawal = change(retry.result(), NOW, Set.of());
@@ -188,8 +195,8 @@ class StoredPoolChangeTest {
   @Test
   void aGrantToOneOfThisServersLiveWaitsIsDeliveredAtOnce() {
     StoredPoolChange edit = change(StoredPool.empty(7), NOW, Set.of(42L));
-    edit.tryAcquire("a", Optional.empty());
-    edit.enqueue("b", 42, Optional.empty(), NOW + 10_000, Long.MAX_VALUE);
+    edit.tryAcquire("a", Mode.EXCLUSIVE, Optional.empty());
+    edit.enqueue("b", Mode.EXCLUSIVE, 42, Optional.empty(), NOW + 10_000, Long.MAX_VALUE);
     edit.release("a", OptionalLong.empty());
     assertEquals(0, holder(edit.result(), "b").confirmBy());
   }
@@ -197,9 +204,9 @@ class StoredPoolChangeTest {
   @Test
   void aGrantToAPlaceThisServerNoLongerWaitsForMustBeConfirmedAndIsTakenBack() {
     StoredPoolChange edit = change(StoredPool.empty(7), NOW, Set.of());
-    edit.tryAcquire("a", Optional.empty());
-    edit.enqueue("b", 42, Optional.empty(), NOW + 10_000, Long.MAX_VALUE); // an orphaned place
-    edit.enqueue("c", 43, Optional.empty(), NOW + 10_000, Long.MAX_VALUE);
+    edit.tryAcquire("a", Mode.EXCLUSIVE, Optional.empty());
+    edit.enqueue("b", Mode.EXCLUSIVE, 42, Optional.empty(), NOW + 10_000, Long.MAX_VALUE); // an orphaned place
+    edit.enqueue("c", Mode.EXCLUSIVE, 43, Optional.empty(), NOW + 10_000, Long.MAX_VALUE);
     edit.release("a", OptionalLong.empty());
     StoredPool granted = edit.result();
     assertEquals(NOW + 1_000, holder(granted, "b").confirmBy());
@@ -214,8 +221,9 @@ class StoredPoolChangeTest {
   @Test
   void theStateSurvivesEncoding() {
     StoredPoolChange edit = change(StoredPool.empty(7), NOW, Set.of());
-    edit.tryAcquire("h\u00e9llo w\u00f6rld", Optional.of(Duration.ofSeconds(5)));
-    edit.enqueue("b".repeat(255), 42, Optional.of(Duration.ofMillis(1500)), NOW + 10_000, NOW + 3_000);
+    edit.tryAcquire("h\u00e9llo w\u00f6rld", Mode.EXCLUSIVE, Optional.of(Duration.ofSeconds(5)));
+    edit.enqueue("s", Mode.SHARED, 41, Optional.empty(), NOW + 10_000, Long.MAX_VALUE);
+    edit.enqueue("b".repeat(255), Mode.EXCLUSIVE, 42, Optional.of(Duration.ofMillis(1500)), NOW + 10_000, NOW + 3_000);
     RememberedPool.Seen lost = new RememberedPool.Seen(5, 9, 0, Set.of());
     edit.restore(new RememberedPool.Restoration(List.of(), List.of(), 0, true, Optional.empty(), lost), 5_000);
     StoredPool state = edit.result();
@@ -226,5 +234,62 @@ class StoredPoolChangeTest {
 
   private static StoredGrant holder(StoredPool state, String host) {
     return state.holders().stream().filter(h -> h.host().equals(host)).findFirst().orElseThrow();
+  }
+
+  /**
+   * Readers at the head of the queue are granted together, up to {@code maxshared}; a writer
+   * behind them waits, and so do the readers behind the writer (writers never starve).
+   */
+  @Test
+  void theQueueIsGrantedInOrderAcrossModes() {
+    Pool pool = new Pool("p", Duration.ofSeconds(300), 1, Set.of(), false, Duration.ZERO, OptionalInt.of(2));
+    StoredPoolChange edit =
+        new StoredPoolChange(StoredPool.empty(7), pool, NOW, "x", Set.of(), 1_000, StoredGrant::expiresAt, u -> u, 0);
+    edit.tryAcquire("w", Mode.EXCLUSIVE, Optional.empty()).orElseThrow();
+    edit.enqueue("r1", Mode.SHARED, 1, Optional.empty(), NOW + 10_000, Long.MAX_VALUE);
+    edit.enqueue("r2", Mode.SHARED, 2, Optional.empty(), NOW + 10_000, Long.MAX_VALUE);
+    edit.enqueue("r3", Mode.SHARED, 3, Optional.empty(), NOW + 10_000, Long.MAX_VALUE);
+    edit.enqueue("w2", Mode.EXCLUSIVE, 4, Optional.empty(), NOW + 10_000, Long.MAX_VALUE);
+    edit.enqueue("r4", Mode.SHARED, 5, Optional.empty(), NOW + 10_000, Long.MAX_VALUE);
+    assertThrows(ModeConflictException.class, () -> edit.tryAcquire("w", Mode.SHARED, Optional.empty()));
+    edit.release("w", OptionalLong.empty());
+    StoredPool state = edit.result();
+    assertEquals(List.of("r1", "r2"), state.holders().stream().map(StoredGrant::host).toList());
+    assertTrue(state.holders().stream().allMatch(holder -> holder.mode() == Mode.SHARED));
+    assertEquals(
+        List.of("r3", "w2", "r4"), state.queue().stream().map(StoredPool.StoredWait::host).toList());
+  }
+
+  /** A value written before modes (format 7) reads as exclusive holds and waits. */
+  @Test
+  void aValueOfTheFormatBeforeModesReadsAsExclusive() throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeByte(7);
+      for (long field : new long[] {7, 3, NOW * 1000, 2, 0, 0, 0, 0}) {
+        // epoch, version, lastToken, lastDeadline, restoringUntil, restoreMs, restoredEpoch and -Version
+        out.writeLong(field);
+      }
+      out.writeInt(1);
+      out.writeUTF("a");
+      for (long field : new long[] {NOW * 1000, NOW, 15_000, NOW + 15_000, 99, 0, 1}) {
+        out.writeLong(field);
+      }
+      out.writeBoolean(true);
+      out.writeInt(0); // lost
+      out.writeInt(0); // closed
+      out.writeInt(1);
+      out.writeUTF("b");
+      out.writeUTF("x");
+      for (long field : new long[] {42, NOW, 0, NOW + 10_000, Long.MAX_VALUE, 0}) {
+        out.writeLong(field);
+      }
+    }
+    StoredPool state = StoredPool.decode(bytes.toByteArray());
+    assertEquals(
+        new StoredGrant("a", NOW * 1000, NOW, 15_000, NOW + 15_000, 99, 0, 1, true, Mode.EXCLUSIVE),
+        state.holders().get(0));
+    assertEquals(Mode.EXCLUSIVE, state.queue().get(0).mode());
+    assertEquals(state, StoredPool.decode(state.encode()));
   }
 }

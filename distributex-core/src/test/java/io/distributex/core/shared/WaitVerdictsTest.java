@@ -1,5 +1,6 @@
 package io.distributex.core.shared;
 
+import io.distributex.core.Mode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
@@ -16,17 +17,17 @@ class WaitVerdictsTest {
   private static final long EPOCH = 7;
 
   private static LocalWait wait(long id, String host, long giveUpAt, long epoch, long version) {
-    LocalWait wait = new LocalWait(id, host, Optional.empty(), giveUpAt, new PendingAcquire(p -> true));
+    LocalWait wait = new LocalWait(id, host, Mode.EXCLUSIVE, Optional.empty(), giveUpAt, new PendingAcquire(p -> true));
     wait.enqueuedIn(new StoredPool(epoch, version, 0, 0, List.of(), List.of(), List.of(), List.of()));
     return wait;
   }
 
   private static StoredGrant holder(String host, long waitId, long confirmBy) {
-    return new StoredGrant(host, 5, NOW, 0, Long.MAX_VALUE, waitId, confirmBy, 0, false);
+    return new StoredGrant(host, 5, NOW, 0, Long.MAX_VALUE, waitId, confirmBy, 0, false, Mode.EXCLUSIVE);
   }
 
   private static StoredWait place(String host, long waitId) {
-    return new StoredWait(host, "x", waitId, NOW, 0, NOW + 10_000, Long.MAX_VALUE, 0);
+    return new StoredWait(host, "x", waitId, NOW, 0, NOW + 10_000, Long.MAX_VALUE, 0, Mode.EXCLUSIVE);
   }
 
   private static WaitVerdicts.Verdict verdict(StoredPool state, LocalWait wait) {

@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /** Turns a composed configuration file into a {@link DistributexConfig}, section by section. */
@@ -33,7 +34,7 @@ final class ConfigReader {
           "tls",
           "journal");
   private static final List<String> POOL_KEYS =
-      List.of("name", "expire", "maxlocks", "servers", "strict", "lockdelay");
+      List.of("name", "expire", "maxlocks", "maxshared", "servers", "strict", "lockdelay");
   private static final List<String> MEMCACHE_KEYS = List.of("servers", "restorewindow");
   private static final List<String> ETCD_KEYS =
       List.of("endpoints", "prefix", "username", "password", "cacert", "cert", "key");
@@ -319,6 +320,7 @@ final class ConfigReader {
       YamlValue maxlocks = settings.get("maxlocks");
       YamlValue strict = settings.get("strict");
       YamlValue lockDelay = settings.get("lockdelay");
+      YamlValue maxShared = settings.get("maxshared");
       pools.add(
           new Pool(
               name,
@@ -330,7 +332,10 @@ final class ConfigReader {
               strict != null && strict.bool(),
               lockDelay == null
                   ? Duration.ZERO
-                  : Duration.ofSeconds(lockDelay.integer(0, Integer.MAX_VALUE))));
+                  : Duration.ofSeconds(lockDelay.integer(0, Integer.MAX_VALUE)),
+              maxShared == null
+                  ? OptionalInt.empty()
+                  : OptionalInt.of(maxShared.integer(1, Integer.MAX_VALUE))));
     }
     return pools;
   }

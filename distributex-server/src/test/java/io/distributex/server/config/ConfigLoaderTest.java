@@ -358,7 +358,7 @@ class ConfigLoaderTest {
   void unknownKeysInSections() {
     assertRefused(
         "pools:\n  - name: p\n    maxlock: 2\n",
-        "t.yaml:3: pools[0].maxlock: unknown key (known: name, expire, maxlocks, servers, strict, lockdelay)");
+        "t.yaml:3: pools[0].maxlock: unknown key (known: name, expire, maxlocks, maxshared, servers, strict, lockdelay)");
     assertRefused(
         "pools: [{name: p}]\nauth:\n  secret: s\n  admn: a\n",
         "t.yaml:4: auth.admn: unknown key (known: secret, clients, admin)");
@@ -418,6 +418,19 @@ class ConfigLoaderTest {
     assertRefused(
         "port: '9889'\npools: [{name: p}]\n",
         "t.yaml:1: port: must be a non-negative integer (got the string '9889')");
+  }
+
+  @Test
+  void maxsharedBoundsSharedHoldersAndIsUnboundedByDefault() throws Exception {
+    DistributexConfig config = parse("pools:\n  - name: p\n    maxshared: 4\n  - name: q\n");
+    assertEquals(java.util.OptionalInt.of(4), config.pools().get(0).maxShared());
+    assertEquals(java.util.OptionalInt.empty(), config.pools().get(1).maxShared());
+    assertRefused(
+        "pools:\n  - name: p\n    maxshared: 0\n",
+        "t.yaml:3: pools[0].maxshared: must be at least 1 (got 0)");
+    assertRefused(
+        "pools:\n  - name: p\n    maxshared: 1.5\n",
+        "t.yaml:3: pools[0].maxshared: must be a non-negative integer (got '1.5')");
   }
 
   @Test
