@@ -388,8 +388,11 @@ class LockingTest {
     DistributexClient a = client();
     for (int i = 0; i < 20; i++) {
       CompletableFuture<DistributedLock> attempt = a.lockAsync("mutex");
-      attempt.cancel(false);
-      assertThrows(CancellationException.class, attempt::join);
+      if (attempt.cancel(false)) {
+        assertThrows(CancellationException.class, attempt::join);
+      } else {
+        attempt.join().close(); // the grant came first: an ordinary lock, released here
+      }
       eventually("nothing held", () -> server.holders("mutex").isEmpty() && server.waiters("mutex").isEmpty());
     }
     DistributedLock last = a.lockAsync("mutex").get(PATIENCE, TimeUnit.SECONDS);
