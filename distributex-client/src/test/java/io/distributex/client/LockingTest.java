@@ -411,6 +411,7 @@ class LockingTest {
     DistributexClient writer = client();
     assertEquals(Optional.empty(), writer.tryLock("mutex"));
     CompletableFuture<DistributedLock> writing = writer.lockAsync("mutex");
+    eventually("the writer queued", () -> server.waiters("mutex").equals(List.of(writer.identity())));
     assertEquals(
         Optional.empty(), client().tryLockShared("mutex", Duration.ofMillis(200)), "a reader waits behind the writer");
     first.close();

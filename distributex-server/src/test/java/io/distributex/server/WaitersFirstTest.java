@@ -62,14 +62,7 @@ class WaitersFirstTest {
     WaitersFirst waitersFirst = new WaitersFirst(answers, watch, Duration.ofMillis(20));
     CountDownLatch reading = new CountDownLatch(1);
     CountDownLatch othersWritten = new CountDownLatch(2);
-    Runnable unreadWaiter = () -> {
-      try {
-        reading.await(20, TimeUnit.SECONDS);
-      } catch (InterruptedException interrupted) {
-        Thread.currentThread().interrupt();
-      }
-      written.add("YES b");
-    };
+    Runnable unreadWaiter = unread(reading, "YES b");
     Thread releaser = new Thread(() -> {
       try {
         waitersFirst.answer(
@@ -99,14 +92,7 @@ class WaitersFirstTest {
     WaitersFirst waitersFirst = new WaitersFirst(answers, watch, Duration.ofMillis(20));
     CountDownLatch reading = new CountDownLatch(1);
     CountDownLatch ownWritten = new CountDownLatch(1);
-    Runnable unreadWaiter = () -> {
-      try {
-        reading.await(20, TimeUnit.SECONDS);
-      } catch (InterruptedException interrupted) {
-        Thread.currentThread().interrupt();
-      }
-      written.add("YES b");
-    };
+    Runnable unreadWaiter = unread(reading, "YES b");
     Thread releaser = new Thread(() -> {
       try {
         waitersFirst.answer(List.of(unreadWaiter), () -> {
@@ -126,5 +112,17 @@ class WaitersFirstTest {
     assertEquals(2, written.size(), () -> "written once each: " + written);
     assertTrue(written.get(0).startsWith("OK from distributex-answer-"), () -> "written: " + written);
     assertEquals("YES b", written.get(1));
+  }
+
+  /** A waiter's answer whose write blocks until {@code reading} opens (its client reads again). */
+  private Runnable unread(CountDownLatch reading, String answer) {
+    return () -> {
+      try {
+        reading.await(20, TimeUnit.SECONDS);
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      written.add(answer);
+    };
   }
 }
