@@ -409,7 +409,7 @@ final class SharedStatePool implements PoolState {
   private void settle(StoredPool state) {
     long now = time.currentTimeMillis();
     WaitVerdicts verdicts =
-        new WaitVerdicts(state, now, state.restoringUntil() != 0 && sightings.windowEndOf(state) > now);
+        new WaitVerdicts(state, now, sightings.windowEndOf(state) > now); // 0 when not restoring
     Map<LocalWait, WaitVerdicts.Verdict> decided = new LinkedHashMap<>();
     boolean undelivered = false;
     synchronized (this) {

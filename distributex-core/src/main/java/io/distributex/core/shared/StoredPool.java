@@ -28,7 +28,8 @@ import java.util.Optional;
  * that the holds nobody remembered can come back with their holders' renewals (0: not restoring).
  * {@code restoredEpoch} and {@code restoredVersion} name the newest state of the lost value whose
  * holds a server put back (0: none), so that a server that saw a newer state of it can take out
- * holds that had ended by then (see {@link StoredPoolChange#restore}). Changed only through {@link StoredPoolChange}, written only with compare-and-set.
+ * holds that had ended by then (see {@link StoredPoolChange#restore}). Changed only through
+ * {@link StoredPoolChange}, written only with compare-and-set.
  */
 record StoredPool(
     long epoch,

@@ -172,13 +172,9 @@ final class StoredPoolChange {
     boolean restored = false;
     if (!sameLoss || seen.version() > restoredVersion) {
       if (sameLoss && restoring()) {
-        for (StoredGrant hold : List.copyOf(holders)) {
-          if (seen.ended(hold)) {
-            holders.remove(hold);
-            superseded.add(hold);
-            restored = true;
-          }
-        }
+        superseded.addAll(holders.stream().filter(seen::ended).toList());
+        holders.removeAll(superseded);
+        restored = !superseded.isEmpty();
       }
       restored |= putBack(from);
       if (seen.epoch() != 0 && (restoredEpoch == 0 || sameLoss)) {
@@ -594,6 +590,9 @@ final class StoredPoolChange {
 
   /** Hosts that queued while they held (in a restore window) get their hold, re-entrant. */
   private void answerQueuedHolders() {
+    if (queue.isEmpty() || holders.isEmpty()) {
+      return; // the usual case, on every change: nothing to look up
+    }
     Map<String, Integer> held = new HashMap<>();
     for (int i = 0; i < holders.size(); i++) {
       held.put(holders.get(i).host(), i);
