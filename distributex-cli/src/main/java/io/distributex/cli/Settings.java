@@ -272,24 +272,20 @@ record Settings(
   private static Duration seconds(String option, String text) throws UsageException {
     int point = text.indexOf('.');
     int end = point < 0 ? text.length() : point;
-    boolean number =
-        point < 0
-            ? !text.isEmpty() && digits(text, 0, end)
-            : (point > 0 || text.length() > 1) && digits(text, 0, end) && digits(text, point + 1, text.length());
-    if (!number) {
+    if (text.isEmpty() || text.equals(".") || !digits(text, 0, end) || !digits(text, end + 1, text.length())) {
       throw new UsageException(option + " must be a number of seconds (like 30 or 2.5), got '" + text + "'");
     }
-    int first = 0;
-    while (first < end && text.charAt(first) == '0') {
-      first++;
+    long whole = 0; // read no further once past the limit: it cannot overflow
+    for (int i = 0; i < end && whole <= MAX_SECONDS; i++) {
+      whole = whole * 10 + (text.charAt(i) - '0');
     }
-    long whole = end - first > 9 ? MAX_SECONDS + 1 : end == first ? 0 : Long.parseLong(text.substring(first, end));
     long millis = 0;
     boolean beyondMillis = false;
-    for (int i = point + 1; point >= 0 && i < text.length(); i++) {
+    for (int i = end + 1; i < text.length(); i++) {
       int digit = text.charAt(i) - '0';
-      if (i <= point + 3) {
-        millis += digit * (i == point + 1 ? 100 : i == point + 2 ? 10 : 1);
+      int place = i - end;
+      if (place <= 3) {
+        millis += digit * (place == 1 ? 100 : place == 2 ? 10 : 1);
       } else {
         beyondMillis |= digit != 0;
       }
