@@ -70,7 +70,7 @@ final class Child {
   }
 
   /** Sends {@code signal} (like "TERM") to COMMAND's process group; nothing once it is done. */
-  synchronized void signal(String signal) {
+  void signal(String signal) {
     if (!signaller.send(signal) && process.isAlive()) {
       // The signaller is gone only if killed from outside: signal COMMAND itself, the best left.
       if ("KILL".equals(signal)) {
@@ -80,6 +80,7 @@ final class Child {
       }
     }
   }
+
   /** Waits until COMMAND ends; its exit status (128 + N when killed by signal N). */
   int waitFor() {
     boolean interrupted = false;
