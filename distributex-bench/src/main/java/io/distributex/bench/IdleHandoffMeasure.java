@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -25,7 +26,9 @@ import java.util.concurrent.locks.LockSupport;
  * {@link StageTrace}), Distributex with the memcache backend on a memcached of its own and (full
  * run) with the etcd backend on a one-member etcd of its own, Redis
  * locked the Redisson way on a {@code redis-server} of its own ({@link RedisSide}; "not
- * available" without one), and an idle thread woken, the floor of any hop between threads.
+ * available" without one), and an idle thread woken, the floor of any hop between threads. The
+ * in-memory side is also compared with Redis round by round ({@link PairedDifference}), each wait
+ * and all real waits together.
  */
 final class IdleHandoffMeasure implements Measure {
   private static final List<Duration> FULL_WAITS =
@@ -41,6 +44,7 @@ final class IdleHandoffMeasure implements Measure {
    * 300 rounds (about 1,500 requests) much of it still runs at a low compilation tier.
    */
   private static final int FULL_JIT_WARMUP = 3_000;
+  private static final String VERSUS_REDIS = "in-memory minus Redis, paired by round, median";
 
   @Override
   public String name() {
@@ -94,6 +98,9 @@ final class IdleHandoffMeasure implements Measure {
       if (!quick) {
         rounds(List.of(inMemorySide, memcacheSide), Duration.ZERO, FULL_JIT_WARMUP, inMemorySide, trace);
       }
+      Optional<HandoffSide> redisSide = sides.stream().filter(RedisSide.class::isInstance).findFirst();
+      List<long[]> ours = new ArrayList<>();
+      List<long[]> redis = new ArrayList<>();
       for (Duration wait : waits) {
         report.note("parked " + seconds(wait) + ": " + samples + " rounds");
         Samples taken = rounds(sides, wait, samples, inMemorySide, trace);
@@ -103,10 +110,21 @@ final class IdleHandoffMeasure implements Measure {
           report.add(name(), at + side.name() + " p50 / p99 / max", Stats.time(stats.p50()) + " / "
               + Stats.time(stats.p99()) + " / " + Stats.time(stats.max()) + " (" + stats.count() + ")");
         }
+        if (redisSide.isPresent()) {
+          report.add(name(), at + VERSUS_REDIS,
+              PairedDifference.of(taken.of(inMemorySide), taken.of(redisSide.get())).toString());
+          if (!wait.isZero()) {
+            ours.add(taken.of(inMemorySide));
+            redis.add(taken.of(redisSide.get()));
+          }
+        }
         report.add(name(), at + "in-memory stages, medians", "release written -> done "
             + Stats.time(Stats.of(taken.reading()).p50()) + "; done -> granted "
             + Stats.time(Stats.of(taken.backend()).p50()) + "; granted -> YES parsed "
             + Stats.time(Stats.of(taken.answering()).p50()));
+      }
+      if (ours.size() > 1) {
+        report.add(name(), "every real wait, " + VERSUS_REDIS, PairedDifference.of(joined(ours), joined(redis)).toString());
       }
       report.add(name(), "load average after", loadAverage());
     } finally {
@@ -155,6 +173,10 @@ final class IdleHandoffMeasure implements Measure {
     long[] of(HandoffSide side) {
       return bySide.get(side);
     }
+  }
+
+  private static long[] joined(List<long[]> parts) {
+    return parts.stream().flatMapToLong(Arrays::stream).toArray();
   }
 
   /** A server on a one-member etcd (a cluster's heartbeats would keep the machine from idling). */
