@@ -25,6 +25,14 @@ import java.util.concurrent.TimeUnit;
  * waiters, so a watch looks every {@code patience}: when one write has taken longer than {@code
  * patience}, the answers still behind it are handed to the answer threads, each on its own. The
  * delay one client can cause the others is thus at most twice {@code patience}.
+ *
+ * <p>On a platform thread, between the waiters' answers and its own, the thread yields its CPU. A
+ * socket that becomes readable wakes its reader as a "sync" wake-up: Linux often puts the reader
+ * on the writer's CPU, expecting the writer to sleep. This thread does not sleep yet, it still has
+ * the releaser's answer to write, and without the yield a client on the same machine waits for
+ * that (on a 2-core VM after a real wait, the woken client waited 16-70 µs for it, see
+ * docs/performance.md). A virtual thread's yield only lets another virtual thread have the
+ * carrier, and measured slower there, so it is left out on virtual threads.
  */
 final class WaitersFirst {
   private static final System.Logger LOG = System.getLogger(WaitersFirst.class.getName());
@@ -36,15 +44,19 @@ final class WaitersFirst {
 
   private final Executor answers;
   private final long patienceNanos;
+  private final boolean yieldBeforeOwn;
   private final Set<InTurn> writing = ConcurrentHashMap.newKeySet();
 
   /**
    * @param answers where answers held up by a slow write are written
    * @param watch the thread that looks for slow writes, every {@code patience}
+   * @param yieldBeforeOwn whether a request's thread yields between the waiters' answers and its
+   *     own: true when requests are served on platform threads
    */
-  WaitersFirst(Executor answers, ScheduledExecutorService watch, Duration patience) {
+  WaitersFirst(Executor answers, ScheduledExecutorService watch, Duration patience, boolean yieldBeforeOwn) {
     this.answers = answers;
     this.patienceNanos = patience.toNanos();
+    this.yieldBeforeOwn = yieldBeforeOwn;
     watch.scheduleWithFixedDelay(this::handOnOverdue, patienceNanos, patienceNanos, TimeUnit.NANOSECONDS);
   }
 
@@ -73,6 +85,9 @@ final class WaitersFirst {
       writing.remove(turn);
     }
     if (turn.keepOwn()) {
+      if (yieldBeforeOwn) {
+        Thread.yield(); // the waiters' clients first
+      }
       own.write();
     }
   }

@@ -12,6 +12,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -33,9 +35,10 @@ class WaitersFirstTest {
     watch.shutdownNow();
   }
 
-  @Test
-  void theWaitersAnswersGoFirstThenTheOwnOnTheSameThread() throws Exception {
-    WaitersFirst waitersFirst = new WaitersFirst(answers, watch, Duration.ofMinutes(1));
+  @ParameterizedTest(name = "yield before the own answer: {0}")
+  @ValueSource(booleans = {true, false})
+  void theWaitersAnswersGoFirstThenTheOwnOnTheSameThread(boolean yieldBeforeOwn) throws Exception {
+    WaitersFirst waitersFirst = new WaitersFirst(answers, watch, Duration.ofMinutes(1), yieldBeforeOwn);
     Thread caller = Thread.currentThread();
 
     waitersFirst.answer(List.of(() -> written.add("YES b"), () -> written.add("YES c")), () -> {
@@ -48,7 +51,7 @@ class WaitersFirstTest {
 
   @Test
   void withoutWaitersOrWithoutAnOwnAnswerEachIsWrittenAtOnce() throws Exception {
-    WaitersFirst waitersFirst = new WaitersFirst(answers, watch, Duration.ofMinutes(1));
+    WaitersFirst waitersFirst = new WaitersFirst(answers, watch, Duration.ofMinutes(1), true);
 
     waitersFirst.answer(List.of(), () -> written.add("OK"));
     waitersFirst.answer(List.of(() -> written.add("YES b")), null);
@@ -59,7 +62,7 @@ class WaitersFirstTest {
   /** Readers granted together by one release: one that does not read holds up no other. */
   @Test
   void aWaiterWhoseAnswerBlocksDoesNotHoldTheWaitersBehindIt() throws Exception {
-    WaitersFirst waitersFirst = new WaitersFirst(answers, watch, Duration.ofMillis(20));
+    WaitersFirst waitersFirst = new WaitersFirst(answers, watch, Duration.ofMillis(20), true);
     CountDownLatch reading = new CountDownLatch(1);
     CountDownLatch othersWritten = new CountDownLatch(2);
     Runnable unreadWaiter = unread(reading, "YES b");
@@ -89,7 +92,7 @@ class WaitersFirstTest {
 
   @Test
   void aWaiterWhoseAnswerBlocksDoesNotHoldTheOwnAnswer() throws Exception {
-    WaitersFirst waitersFirst = new WaitersFirst(answers, watch, Duration.ofMillis(20));
+    WaitersFirst waitersFirst = new WaitersFirst(answers, watch, Duration.ofMillis(20), true);
     CountDownLatch reading = new CountDownLatch(1);
     CountDownLatch ownWritten = new CountDownLatch(1);
     Runnable unreadWaiter = unread(reading, "YES b");
