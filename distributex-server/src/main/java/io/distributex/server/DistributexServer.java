@@ -81,7 +81,7 @@ public final class DistributexServer implements AutoCloseable {
     this.requests = ServerThreads.forRequests();
     this.answers = ServerThreads.forAnswers(builder.threads);
     this.watch = ServerThreads.forWatch();
-    WaitersFirst waitersFirst = new WaitersFirst(answers, watch, ANSWER_PATIENCE, !ServerThreads.requestsOnVirtualThreads());
+    WaitersFirst waitersFirst = new WaitersFirst(answers, watch, ANSWER_PATIENCE);
     this.handler = new LockHandler(backend, answers, waitersFirst, new Access(config.auth()), metrics);
     try {
       InetSocketAddress address = new InetSocketAddress(builder.bind(), builder.port());

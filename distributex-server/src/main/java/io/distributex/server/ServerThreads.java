@@ -50,12 +50,7 @@ final class ServerThreads {
 
   /** For reading and serving requests: virtual threads on JDK 24 and newer, else platform ones. */
   static ExecutorService forRequests() {
-    return requestsOnVirtualThreads() ? virtual() : platform(PLATFORM_LIMIT);
-  }
-
-  /** Whether {@link #forRequests()} serves on virtual threads, that is on JDK 24 and newer. */
-  static boolean requestsOnVirtualThreads() {
-    return Runtime.version().feature() >= FIRST_VIRTUAL;
+    return Runtime.version().feature() >= FIRST_VIRTUAL ? virtual() : platform(PLATFORM_LIMIT);
   }
 
   /** For writing the answers of waiting requests: {@code threads} platform threads at most. */

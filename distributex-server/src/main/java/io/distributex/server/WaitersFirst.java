@@ -25,16 +25,6 @@ import java.util.concurrent.TimeUnit;
  * waiters, so a watch looks every {@code patience}: when one write has taken longer than {@code
  * patience}, the answers still behind it are handed to the answer threads, each on its own. The
  * delay one client can cause the others is thus at most twice {@code patience}.
- *
- * <p>A platform thread woken from idle (it had answered nothing for {@link #IDLE}) yields its CPU
- * between the waiters' answers and its own. A socket that becomes readable wakes its reader as a
- * "sync" wake-up: Linux often puts the reader on the writer's CPU, expecting the writer to sleep.
- * This thread does not sleep yet, it still has the releaser's answer to write, and without the
- * yield a client on the same machine waits for that (on a 2-core VM after a real wait, the woken
- * client waited 3-91 µs for it, see docs/performance.md). A busy thread does not yield: there,
- * other threads are runnable too, and the yield measured slower (a chain of handoffs 18-24% slower
- * per handoff). Nor does a virtual thread, whose yield only lets another virtual thread have the
- * carrier, and measured slower too.
  */
 final class WaitersFirst {
   private static final System.Logger LOG = System.getLogger(WaitersFirst.class.getName());
@@ -44,27 +34,17 @@ final class WaitersFirst {
     void write() throws IOException;
   }
 
-  /** A request thread that answered nothing for this long is idle: it yields to the waiters. */
-  static final Duration IDLE = Duration.ofMillis(10);
-
   private final Executor answers;
   private final long patienceNanos;
-  private final boolean yieldBeforeOwn;
-  /** Per request thread: when it last answered. */
-  private final ThreadLocal<long[]> lastAnswered =
-      ThreadLocal.withInitial(() -> new long[] {System.nanoTime() - IDLE.toNanos()});
   private final Set<InTurn> writing = ConcurrentHashMap.newKeySet();
 
   /**
    * @param answers where answers held up by a slow write are written
    * @param watch the thread that looks for slow writes, every {@code patience}
-   * @param yieldBeforeOwn whether a request's thread woken from idle yields between the waiters'
-   *     answers and its own: true when requests are served on platform threads
    */
-  WaitersFirst(Executor answers, ScheduledExecutorService watch, Duration patience, boolean yieldBeforeOwn) {
+  WaitersFirst(Executor answers, ScheduledExecutorService watch, Duration patience) {
     this.answers = answers;
     this.patienceNanos = patience.toNanos();
-    this.yieldBeforeOwn = yieldBeforeOwn;
     watch.scheduleWithFixedDelay(this::handOnOverdue, patienceNanos, patienceNanos, TimeUnit.NANOSECONDS);
   }
 
@@ -76,7 +56,6 @@ final class WaitersFirst {
    * @throws IOException when {@code own}, written here, cannot be written
    */
   void answer(Collection<Runnable> waiters, OwnAnswer own) throws IOException {
-    boolean yieldToWaiters = yieldBeforeOwn && wokenFromIdle();
     if (waiters.size() + (own == null ? 0 : 1) <= 1) {
       waiters.forEach(Runnable::run); // nothing behind it to hold up
       if (own != null) {
@@ -94,20 +73,8 @@ final class WaitersFirst {
       writing.remove(turn);
     }
     if (turn.keepOwn()) {
-      if (yieldToWaiters) {
-        Thread.yield(); // the waiters' clients first
-      }
       own.write();
     }
-  }
-
-  /** Whether this thread had answered nothing for {@link #IDLE}; it has now. */
-  private boolean wokenFromIdle() {
-    long[] last = lastAnswered.get();
-    long now = System.nanoTime();
-    boolean idle = now - last[0] >= IDLE.toNanos();
-    last[0] = now;
-    return idle;
   }
 
   private void handOnOverdue() {

@@ -46,7 +46,7 @@ class ParkedAnswerThreadTest {
     backend = InMemoryBackend.builder().pools(List.of(Pool.mutex("p"))).build();
     watch = ServerThreads.forWatch();
     // Patience longer than the test: no own answer is handed to the (queued) answer threads.
-    WaitersFirst waitersFirst = new WaitersFirst(queuedAnswers::add, watch, Duration.ofMinutes(1), true);
+    WaitersFirst waitersFirst = new WaitersFirst(queuedAnswers::add, watch, Duration.ofMinutes(1));
     LockHandler handler = new LockHandler(backend, queuedAnswers::add, waitersFirst,
         new Access(DistributexConfig.defaults().auth()), new Metrics(List.of("p")));
     requests = Executors.newCachedThreadPool();

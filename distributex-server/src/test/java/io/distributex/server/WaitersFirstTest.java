@@ -12,8 +12,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -35,10 +33,9 @@ class WaitersFirstTest {
     watch.shutdownNow();
   }
 
-  @ParameterizedTest(name = "yield before the own answer: {0}")
-  @ValueSource(booleans = {true, false})
-  void theWaitersAnswersGoFirstThenTheOwnOnTheSameThread(boolean yieldBeforeOwn) throws Exception {
-    WaitersFirst waitersFirst = new WaitersFirst(answers, watch, Duration.ofMinutes(1), yieldBeforeOwn);
+  @Test
+  void theWaitersAnswersGoFirstThenTheOwnOnTheSameThread() throws Exception {
+    WaitersFirst waitersFirst = new WaitersFirst(answers, watch, Duration.ofMinutes(1));
     Thread caller = Thread.currentThread();
 
     waitersFirst.answer(List.of(() -> written.add("YES b"), () -> written.add("YES c")), () -> {
@@ -51,7 +48,7 @@ class WaitersFirstTest {
 
   @Test
   void withoutWaitersOrWithoutAnOwnAnswerEachIsWrittenAtOnce() throws Exception {
-    WaitersFirst waitersFirst = new WaitersFirst(answers, watch, Duration.ofMinutes(1), true);
+    WaitersFirst waitersFirst = new WaitersFirst(answers, watch, Duration.ofMinutes(1));
 
     waitersFirst.answer(List.of(), () -> written.add("OK"));
     waitersFirst.answer(List.of(() -> written.add("YES b")), null);
@@ -62,7 +59,7 @@ class WaitersFirstTest {
   /** Readers granted together by one release: one that does not read holds up no other. */
   @Test
   void aWaiterWhoseAnswerBlocksDoesNotHoldTheWaitersBehindIt() throws Exception {
-    WaitersFirst waitersFirst = new WaitersFirst(answers, watch, Duration.ofMillis(20), true);
+    WaitersFirst waitersFirst = new WaitersFirst(answers, watch, Duration.ofMillis(20));
     CountDownLatch reading = new CountDownLatch(1);
     CountDownLatch othersWritten = new CountDownLatch(2);
     Runnable unreadWaiter = unread(reading, "YES b");
@@ -92,7 +89,7 @@ class WaitersFirstTest {
 
   @Test
   void aWaiterWhoseAnswerBlocksDoesNotHoldTheOwnAnswer() throws Exception {
-    WaitersFirst waitersFirst = new WaitersFirst(answers, watch, Duration.ofMillis(20), true);
+    WaitersFirst waitersFirst = new WaitersFirst(answers, watch, Duration.ofMillis(20));
     CountDownLatch reading = new CountDownLatch(1);
     CountDownLatch ownWritten = new CountDownLatch(1);
     Runnable unreadWaiter = unread(reading, "YES b");
