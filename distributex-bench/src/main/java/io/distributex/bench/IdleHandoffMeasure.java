@@ -24,9 +24,9 @@ import java.util.concurrent.locks.LockSupport;
  * {@code idle-handoff}: the handoff after a real wait. A waiter is parked, nothing happens for a
  * while (0 s, the hot loop, then 0.2 s, 1 s and 2.5 s), so the server's threads go idle, then the
  * holder releases and the time to the waiter's grant is taken. Four sides in the same rounds,
- * parking and handing off in an order drawn anew each round: Distributex with the in-memory backend (traced stage by stage,
- * {@link StageTrace}), Distributex with the memcache backend on a memcached of its own and (full
- * run) with the etcd backend on a one-member etcd of its own, Redis
+ * parking and handing off in an order drawn anew each round: Distributex with the in-memory
+ * backend (traced stage by stage, {@link StageTrace}), Distributex with the memcache backend on a
+ * memcached of its own and (full run) with the etcd backend on a one-member etcd of its own, Redis
  * locked the Redisson way on a {@code redis-server} of its own ({@link RedisSide}; "not
  * available" without one), and an idle thread woken, the floor of any hop between threads. The
  * in-memory side is also compared with Redis round by round ({@link PairedDifference}), each wait
@@ -144,7 +144,10 @@ final class IdleHandoffMeasure implements Measure {
     }
   }
 
-  /** {@code count} rounds: every side parks its waiter, {@code wait} passes, every side hands off. */
+  /**
+   * {@code count} rounds: every side parks its waiter, {@code wait} passes, every side hands off;
+   * both in an order drawn from {@code order} each round.
+   */
   private static Samples rounds(List<HandoffSide> sides, Duration wait, int count, HandoffSide traced,
       StageTrace trace, Random order) throws IOException {
     Samples samples = new Samples(sides, count);
